@@ -1,0 +1,1 @@
+"""rxadj's shells: the command line, settings and (later) the HTTP service."""

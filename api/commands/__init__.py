@@ -1,0 +1,1 @@
+"""Sub-commands of the ``rxadj`` command line, one module per area."""

@@ -1,0 +1,1 @@
+"""Adjudication: eligibility, edits, pricing and cost share, as pure functions."""

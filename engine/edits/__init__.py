@@ -1,0 +1,1 @@
+"""Claim edits: named rules with a condition and an NCPDP reject code, in versioned sets."""

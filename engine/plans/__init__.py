@@ -1,0 +1,1 @@
+"""Plan benefit designs, formularies, pharmacy networks, prices and members as data."""

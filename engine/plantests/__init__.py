@@ -1,0 +1,1 @@
+"""Plan build verification: test claims with expected outcomes, written beside each plan."""

@@ -1,0 +1,1 @@
+"""Adapters behind small ports: accumulator stores and claim ledgers."""

@@ -1,0 +1,370 @@
+"""Group commit: many callers' ledger writes made durable by one transaction.
+
+A claim is acknowledged only once its ledger record is committed, and a commit
+costs an fsync. One writer thread takes every write waiting in its queue, runs
+them in one transaction, commits once and then releases each caller; while it
+commits, new writes queue up and form the next batch. Under load the fsync is
+shared by the whole batch; a lone caller waits for exactly one commit, as it
+would without the writer.
+
+A batch that fails on one bad write is retried one write per transaction, so only
+the bad write's caller sees the error. ``on_committed`` hears of committed work on a
+second thread, batched, so that (for example) confirming transactions in Redis
+never delays the next commit. A write that waited longer than ``lease``
+seconds is refused instead of committed: recovery may undo accumulator
+transactions the ledger has not confirmed after a grace period longer than the
+lease (``engine.recovery``), so a late commit must never happen.
+
+Several processes writing one SQLite file take turns through ``lock_file`` (an
+``flock``), held from before the lease check to after the commit: SQLite's own
+busy handler makes a waiting writer sleep in growing steps (1, 2, 5, 10... ms),
+which with two busy workers put tens of milliseconds on the tail latency, while
+the kernel hands an ``flock`` over at once. SQLite's lock stays the guard against
+every other process (a member load, a rebuild).
+
+Inside ``deferring()`` (the HTTP handler adjudicating on its event loop) rows are
+queued without waiting and the caller awaits ``Deferred.committed()`` before it
+answers: the claim is still acknowledged only once durable, but no thread sits
+blocked per request. A ledger read in the same context first waits for the
+context's own queued writes (``settle``), so a transmission's later transaction
+sees its earlier ones exactly as with waiting writes.
+
+A write may also be submitted as rows for a ``BatchWrite``: consecutive jobs of one
+batch function in a batch are written by a single call (one executemany instead of
+a statement per caller), in the order they were queued. Such a job written alone
+(the retry after a failed batch) is the same call with one payload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from engine.store.base import StoreError, StoreUnavailable
+
+__all__ = [
+    "BatchWrite",
+    "Deferred",
+    "GroupCommitWriter",
+    "Write",
+    "WriterStats",
+    "deferring",
+    "settle",
+]
+
+_log = logging.getLogger(__name__)
+
+Write = Callable[[Connection], Sequence[Any]]
+"""Runs inside the batch's transaction; returns what ``on_committed`` should hear of."""
+BatchWrite = Callable[[Connection, list[Any]], list[Sequence[Any]]]
+"""Writes many jobs' payloads at once; returns each job's ``on_committed`` items, in order."""
+
+
+@dataclass(slots=True)
+class _Job:
+    write: Write | None
+    enqueued: float
+    batch: BatchWrite | None = None
+    payload: Any = None
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+    result: Sequence[Any] = ()
+    notify: Callable[[], None] | None = None
+
+
+class Deferred:
+    """The ledger writes one request queued without waiting (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[_Job] = []
+        self._futures: list[asyncio.Future[None]] = []
+
+    def add(self, job: _Job) -> None:
+        """Track a job; it must not be queued yet (its wake-up is set here)."""
+        self.jobs.append(job)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        future: asyncio.Future[None] = loop.create_future()
+        self._futures.append(future)
+        job.notify = lambda: loop.call_soon_threadsafe(_resolve, future, job)
+
+    def wait(self) -> None:
+        """Block until every tracked job is committed; raise the first failure."""
+        for job in self.jobs:
+            job.done.wait()
+        for job in self.jobs:
+            if job.error is not None:
+                raise job.error
+
+    async def committed(self) -> None:
+        """Wait (without blocking the loop) until every tracked job is committed."""
+        if len(self._futures) != len(self.jobs):
+            await asyncio.to_thread(self.wait)
+            return
+        for future in self._futures:
+            await future
+
+
+def _resolve(future: asyncio.Future[None], job: _Job) -> None:
+    if future.done():  # the request was cancelled (the client went away)
+        return
+    if job.error is not None:
+        future.set_exception(job.error)
+    else:
+        future.set_result(None)
+
+
+_DEFERRED: ContextVar[Deferred | None] = ContextVar("rxadj_ledger_deferred", default=None)
+
+
+@contextmanager
+def deferring() -> Iterator[Deferred]:
+    """Queue this context's claim ledger writes without waiting; await them afterwards."""
+    deferred = Deferred()
+    token = _DEFERRED.set(deferred)
+    try:
+        yield deferred
+    finally:
+        _DEFERRED.reset(token)
+
+
+def settle() -> None:
+    """Wait for the writes this context queued without waiting (read your own writes)."""
+    deferred = _DEFERRED.get()
+    if deferred is not None and deferred.jobs:
+        deferred.wait()
+
+
+@dataclass(slots=True)
+class WriterStats:
+    """How many writes and how many commits: their ratio is the group-commit gain."""
+
+    writes: int = 0
+    commits: int = 0
+    largest_batch: int = 0
+
+
+def _as_store_error(exc: BaseException) -> StoreError:
+    if isinstance(exc, IntegrityError):
+        return StoreError(f"the ledger refused a record: {exc.orig}")
+    if isinstance(exc, DBAPIError | SQLAlchemyError):
+        return StoreUnavailable(f"the ledger database is unavailable: {exc}")
+    return StoreError(f"ledger write failed: {exc!r}")
+
+
+class GroupCommitWriter:
+    """One background thread that commits queued writes in batches."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_batch: int = 500,
+        lease: float = 10.0,
+        on_committed: Callable[[list[Any]], None] | None = None,
+        lock_file: Path | None = None,
+    ) -> None:
+        self.engine = engine
+        self.lock_file = lock_file
+        self.max_batch = max_batch
+        self.lease = lease
+        self.on_committed = on_committed
+        self.stats = WriterStats()
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._confirmations: queue.SimpleQueue[list[Any] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._confirmer: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._lock_handle: Any = None
+        self._closed = False
+
+    def submit(self, write: Write) -> Sequence[Any]:
+        """Queue a write and wait until it is committed; raise StoreError if it was not."""
+        return self._wait(_Job(write, time.monotonic()))
+
+    def submit_rows(self, batch: BatchWrite, payload: Any) -> Sequence[Any]:
+        """Queue ``payload`` for ``batch`` (module docstring) and wait until it is committed.
+
+        Inside ``deferring()`` the job is queued and tracked, and this returns at once.
+        """
+        job = _Job(None, time.monotonic(), batch, payload)
+        deferred = _DEFERRED.get()
+        if deferred is None:
+            return self._wait(job)
+        if self._closed:
+            raise StoreUnavailable("the ledger writer is closed")
+        self._ensure_thread()
+        deferred.add(job)
+        self._queue.put(job)
+        return ()
+
+    def _wait(self, job: _Job) -> Sequence[Any]:
+        if self._closed:
+            raise StoreUnavailable("the ledger writer is closed")
+        self._ensure_thread()
+        self._queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def close(self) -> None:
+        """Finish queued writes and stop the thread."""
+        self._closed = True
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._confirmer is not None:
+            self._confirmations.put(None)
+            self._confirmer.join()
+            self._confirmer = None
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _ensure_thread(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="rxadj-ledger-writer", daemon=True
+                )
+                self._thread.start()
+                self._confirmer = threading.Thread(
+                    target=self._confirm, name="rxadj-ledger-confirmer", daemon=True
+                )
+                self._confirmer.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < self.max_batch:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+            self._commit(batch)
+            if stop:
+                return
+
+    def _commit(self, batch: list[_Job]) -> None:
+        with self._turn():
+            live = self._write(batch)
+        confirmed = [item for job in live if job.error is None for item in job.result]
+        for job in batch:
+            job.done.set()
+            if job.notify is not None:
+                job.notify()
+        if confirmed and self.on_committed is not None:
+            self._confirmations.put(confirmed)
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Take the turn to write the SQLite file (module docstring); a no-op elsewhere."""
+        if self.lock_file is None:
+            yield
+            return
+        if self._lock_handle is None:
+            self._lock_handle = self.lock_file.open("a")
+        fcntl.flock(self._lock_handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
+
+    def _write(self, batch: list[_Job]) -> list[_Job]:
+        """Refuse the jobs past their lease, write the others; the jobs written."""
+        now = time.monotonic()
+        live: list[_Job] = []
+        for job in batch:
+            if now - job.enqueued > self.lease:
+                job.error = StoreUnavailable(
+                    f"the ledger write waited over {self.lease:g}s; not acknowledged"
+                )
+            else:
+                live.append(job)
+        try:
+            self._transaction(live)
+        except Exception as exc:
+            # every failure goes to its own caller: retry one write per transaction
+            if len(live) == 1:
+                live[0].error = _as_store_error(exc)
+            else:
+                for job in live:
+                    try:
+                        self._transaction([job])
+                    except Exception as single:
+                        job.error = _as_store_error(single)
+        return live
+
+    def _confirm(self) -> None:
+        """Hand committed transactions to ``on_committed``, batched, off the writer's path."""
+        while True:
+            first = self._confirmations.get()
+            if first is None:
+                return
+            items = list(first)
+            stop = False
+            while True:
+                try:
+                    more = self._confirmations.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                items.extend(more)
+            try:
+                if self.on_committed is not None:
+                    self.on_committed(items)
+            except Exception:  # recovery confirms whatever this misses
+                _log.warning("confirming %d committed transactions failed", len(items))
+            if stop:
+                return
+
+    def _transaction(self, jobs: list[_Job]) -> None:
+        if not jobs:
+            return
+        results: list[Sequence[Any]] = []
+        with self.engine.begin() as conn:
+            start = 0
+            while start < len(jobs):
+                job = jobs[start]
+                if job.batch is None:
+                    assert job.write is not None
+                    results.append(job.write(conn))
+                    start += 1
+                    continue
+                end = start + 1
+                while end < len(jobs) and jobs[end].batch == job.batch:
+                    end += 1
+                results.extend(job.batch(conn, [j.payload for j in jobs[start:end]]))
+                start = end
+        for job, result in zip(jobs, results, strict=True):
+            job.result = result
+        self.stats.commits += 1
+        self.stats.writes += len(jobs)
+        self.stats.largest_batch = max(self.stats.largest_batch, len(jobs))

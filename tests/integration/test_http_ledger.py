@@ -1,0 +1,100 @@
+"""The switch endpoint on its event loop over real Redis and a real SQLite ledger.
+
+``POST /v1/ncpdp`` adjudicates on the loop and awaits the ledger commit without a
+thread (``engine.store.sql.writer.deferring``). Through the real app: a duplicate
+of a paid claim answers D with the original figures, a B1 after a reversal gets the
+next sequence, a claim applied to Redis before a "crash" (never ledgered) is
+replayed when the switch retries and is counted once, and a transmission whose
+second transaction repeats its first sees the first as paid.
+"""
+
+import datetime as dt
+
+import pytest
+from litestar.testing import TestClient
+
+from api.http.app import create_app
+from api.http.keys import KeyStore, Role
+from api.runtime import build_runtime
+from api.settings import Settings
+from engine.accumulators import FamilyKey
+from engine.adjudication.processor import ClaimProcessor
+from engine.adjudication.request import transmission_from_claims
+from engine.claim import claim_key
+from engine.ncpdp import decode, encode
+from engine.store.memory import MemoryClaimLedger
+
+from conftest import make_claim
+
+DAY = dt.date(2026, 3, 2)
+KEY = FamilyKey("ZZT100001", dt.date(2026, 1, 1))
+BRAND_B = "22222222201"
+
+
+@pytest.fixture
+def service(catalog, redis_url, redis_prefix, tmp_path):
+    settings = Settings.from_env(
+        {
+            "RXADJ_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}",
+            "RXADJ_REDIS_URL": redis_url,
+            "RXADJ_REDIS_PREFIX": redis_prefix,
+            "RXADJ_API_KEYS_FILE": str(tmp_path / "keys.json"),
+            "RXADJ_PUBLISHED_DIR": str(tmp_path / "published"),
+            "RXADJ_LEDGER_LEASE": "0.2",  # the first start builds Redis, waiting a lease
+            "RXADJ_RECOVERY_GRACE": "1",
+        }
+    )
+    keys = KeyStore.load(settings.api_keys_file)
+    key = keys.create(Role.SWITCH, "switch")
+    runtime = build_runtime(settings, catalog=catalog)
+    with TestClient(create_app(runtime, KeyStore.load(settings.api_keys_file))) as client:
+        client.headers["X-API-Key"] = key
+        yield client, runtime
+
+
+def _send(client, *claims):
+    response = client.post("/v1/ncpdp", content=encode(transmission_from_claims(list(claims))))
+    assert response.status_code == 200
+    answer = decode(response.content).transmission
+    return [(t.segment("21").get("AN"), t.segment("23")) for t in answer.transactions]
+
+
+def _patient_pay(pricing):
+    return pricing.get("F5") if pricing is not None else None
+
+
+def test_duplicate_reversal_and_rebill_sequence_over_http(service):
+    client, runtime = service
+    claim = make_claim("ZZT100001", "001", BRAND_B, 101, day=DAY)
+    [(status, pricing)] = _send(client, claim)
+    assert status == "P"
+    [(again, again_pricing)] = _send(client, claim)
+    assert (again, _patient_pay(again_pricing)) == ("D", _patient_pay(pricing))
+    [(reversed_, _)] = _send(client, claim.with_code("B2"))
+    assert reversed_ == "A"
+    [(rebilled, _)] = _send(client, claim)
+    assert rebilled == "P"
+    current = runtime.ledger.current(claim_key(claim))
+    assert (current.sequence, current.reversed) == (2, False)
+    assert current.decision.txn.id == f"{claim_key(claim)}#2"
+
+
+def test_a_claim_applied_before_a_crash_is_replayed_once(service):
+    client, runtime = service
+    claim = make_claim("ZZT100001", "001", BRAND_B, 202, day=DAY)
+    # the "crashed" process: applied to Redis, its ledger write lost with it
+    lost = ClaimProcessor(runtime.catalog, runtime.accumulators, MemoryClaimLedger())
+    first = lost.process(claim, DAY)
+    applied = dict(runtime.redis.store.fresh_snapshot(KEY).amounts)
+    assert runtime.ledger.current(claim_key(claim)) is None
+    [(status, pricing)] = _send(client, claim)
+    assert (status, _patient_pay(pricing)) == ("P", first.figures.patient_pay)
+    assert dict(runtime.redis.store.fresh_snapshot(KEY).amounts) == applied
+    assert runtime.ledger.current(claim_key(claim)).sequence == 1
+
+
+def test_a_repeated_transaction_in_one_transmission_sees_the_first(service):
+    client, _ = service
+    claim = make_claim("ZZT100001", "001", BRAND_B, 303, day=DAY)
+    statuses = [status for status, _ in _send(client, claim, claim)]
+    assert statuses == ["P", "D"]
