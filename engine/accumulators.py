@@ -70,6 +70,9 @@ class Fill:
     clarifications: tuple[str, ...] = ()
     """Submission clarification codes that lifted an edit for this fill (their use is
     counted against the plan's allowance)."""
+    member_share: int = 0
+    """Cents the member paid under the caps (deductible, copay, coinsurance; not a brand
+    penalty): a cap on all prescriptions of a period subtracts it from the next fill's."""
 
 
 @dataclass(slots=True)

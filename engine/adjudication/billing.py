@@ -20,6 +20,7 @@ from engine.accumulators import (
     amount_field,
 )
 from engine.adjudication.benefit import Benefit, look_up_benefit
+from engine.adjudication.capspending import CapSpending
 from engine.adjudication.clarifications import lift_with_clarifications
 from engine.adjudication.costshare import CostShareInputs, CostShareResult, compute_cost_share
 from engine.adjudication.decision import (
@@ -307,9 +308,12 @@ def bill(
         if generic_spec is not None:
             spec, share_tier = generic_spec, generic_tier
             trace.add("cost share of the generic's tier {}", generic_tier)
+    spending = CapSpending(snapshot.fills, person, claim.date_of_service, txn_id, benefit.formulary)
     cap = mandates.claim_cap(
-        benefit.drug.classes if benefit.drug else frozenset(), claim.days_supply
+        benefit.drug.classes if benefit.drug else frozenset(), claim.days_supply, spending.spent
     )
+    for label, cents in spending.found.items():
+        trace.add("{}: {} already paid on other fills in its period", label, Cents(cents))
     self_only = eligibility.member.self_only
     deductible_view = (
         view_limit(plan.deductible, DEDUCTIBLE, snapshot, person, self_only)
@@ -391,6 +395,7 @@ def bill(
         )
         if cents
     }
+    paid = share if settled is None else settled
     fill = Fill(
         txn_id,
         person,
@@ -399,13 +404,13 @@ def bill(
         claim.date_of_service,
         claim.days_supply,
         clarified.codes,
+        paid.deductible + paid.copay + paid.coinsurance,
     )
     remaining = _remaining(plan, deductible_view, oop_view, deltas, eligibility, mandates.ceiling)
     if remaining.deductible_met_by_this_claim:
         trace.add("this claim meets the deductible")
     if remaining.out_of_pocket_met_by_this_claim:
         trace.add("this claim meets the out-of-pocket maximum")
-    paid = share if settled is None else settled
     figures = CostShareFigures(
         ingredient_cost_paid=pricing.ingredient_cost,
         dispensing_fee_paid=pricing.dispensing_fee,

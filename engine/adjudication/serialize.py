@@ -37,7 +37,14 @@ from engine.cob.serialize import (
 from engine.money import cents_to_dollars, parse_dollars
 from engine.ncpdp.rejects import RejectCode
 
-__all__ = ["claim_from_dict", "claim_to_dict", "decision_from_dict", "decision_to_dict"]
+__all__ = [
+    "claim_from_dict",
+    "claim_to_dict",
+    "decision_from_dict",
+    "decision_to_dict",
+    "fill_from_dict",
+    "fill_to_dict",
+]
 
 _FIGURES_MONEY = (
     "ingredient_cost_paid",
@@ -69,43 +76,56 @@ def _cents(text: str | None) -> int | None:
     return None if text is None else parse_dollars(text)
 
 
+def fill_to_dict(fill: Fill | None) -> dict[str, Any] | None:
+    """A fill as JSON (dates ISO, money in dollars), as the ledger keeps it."""
+    if fill is None:
+        return None
+    return {
+        "txn_id": fill.txn_id,
+        "person_code": fill.person_code,
+        "ndc": fill.ndc,
+        "group": fill.group,
+        "date_of_service": fill.date_of_service.isoformat(),
+        "days_supply": fill.days_supply,
+        "clarifications": list(fill.clarifications),
+        "member_share": _dollars(fill.member_share),
+    }
+
+
+def fill_from_dict(data: Mapping[str, Any] | None) -> Fill | None:
+    """The inverse of :func:`fill_to_dict`.
+
+    Rows written before a field existed read as its default.
+    """
+    if data is None:
+        return None
+    return Fill(
+        data["txn_id"],
+        data["person_code"],
+        data["ndc"],
+        data["group"],
+        dt.date.fromisoformat(data["date_of_service"]),
+        int(data["days_supply"]),
+        tuple(data.get("clarifications", ())),
+        parse_dollars(data.get("member_share", "0")),
+    )
+
+
 def _txn_to_dict(txn: AccumulatorTxn) -> dict[str, Any]:
-    fill = txn.fill
     return {
         "id": txn.id,
         "deltas": {name: _dollars(cents) for name, cents in txn.deltas.items()},
         "reverses": txn.reverses,
-        "fill": None
-        if fill is None
-        else {
-            "txn_id": fill.txn_id,
-            "person_code": fill.person_code,
-            "ndc": fill.ndc,
-            "group": fill.group,
-            "date_of_service": fill.date_of_service.isoformat(),
-            "days_supply": fill.days_supply,
-            "clarifications": list(fill.clarifications),
-        },
+        "fill": fill_to_dict(txn.fill),
     }
 
 
 def _txn_from_dict(data: Mapping[str, Any]) -> AccumulatorTxn:
-    fill = data.get("fill")
     return AccumulatorTxn(
         id=data["id"],
         deltas={name: parse_dollars(value) for name, value in data["deltas"].items()},
         reverses=data.get("reverses"),
-        fill=None
-        if fill is None
-        else Fill(
-            fill["txn_id"],
-            fill["person_code"],
-            fill["ndc"],
-            fill["group"],
-            dt.date.fromisoformat(fill["date_of_service"]),
-            fill["days_supply"],
-            tuple(fill.get("clarifications", ())),
-        ),
+        fill=fill_from_dict(data.get("fill")),
     )
 
 

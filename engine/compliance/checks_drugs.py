@@ -186,7 +186,7 @@ def drug_cap_checks(
     if rule.basis == "all_prescriptions":
         bounded = [value for value in one_period if value is not None]
         each = max(bounded, default=0) if len(bounded) == len(one_period) else None
-        results.append(_aggregate_check(mandate, each))
+        results.append(_aggregate_check(mandate, each, caps))
     return results
 
 
@@ -219,20 +219,44 @@ def _credits_check(
     )
 
 
-def _aggregate_check(mandate: Mandate[DrugCostShareCap], each: int | None) -> CheckResult:
-    """An all-prescriptions cap holds only if no prescription can cost anything."""
+def _aggregate_check(
+    mandate: Mandate[DrugCostShareCap], each: int | None, caps: list[EffectiveCap]
+) -> CheckResult:
+    """An all-prescriptions cap holds when the plan caps the total, or no fill costs anything.
+
+    The plan's cap must reach every class the rule names, over the same period, for no
+    more than the rule allows.
+    """
     rule = mandate.rule
+    total = min(
+        (
+            cap.amount
+            for cap in caps
+            if cap.all_prescriptions
+            and cap.per_days == rule.per_days
+            and all(cap.covers(frozenset({name})) for name in rule.drug_classes)
+        ),
+        default=None,
+    )
+    value = f"{money_text(total)} for all prescriptions per {rule.per_days} days"
+    detail = ""
+    if total is None:
+        value = (
+            f"each prescription up to {money_text(each)} per {rule.per_days} days; "
+            "nothing limits the total across prescriptions"
+        )
+        detail = (
+            "the plan's caps apply to each fill; set all_prescriptions on the cap to bound "
+            "the member's total for the period"
+        )
     return _check(
         mandate,
         "all-prescriptions",
         f"{rule.title}: the member's whole supply for the period",
-        each == 0,
-        f"each prescription up to {money_text(each)} per {rule.per_days} days; "
-        "nothing limits the total across prescriptions",
+        each == 0 or (total is not None and total <= rule.amount),
+        value,
         f"{money_text(rule.amount)} for all prescriptions per {rule.per_days} days",
-        "rxadj caps each fill, so a member with two prescriptions for the same period can "
-        "pay twice the per-prescription amount; enforcing the total needs fill history that "
-        "records what the member paid (engine/accumulators.py Fill)",
+        detail,
     )
 
 

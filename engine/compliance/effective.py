@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.adjudication.limits import Ceiling
@@ -54,6 +55,8 @@ class EffectiveCap:
     after_deductible: bool
     label: str
     rule: str | None = None
+    all_prescriptions: bool = False
+    """The amount bounds all the member's fills of the classes in ``per_days`` days."""
 
     def covers(self, classes: frozenset[str]) -> bool:
         """Whether a drug with these classes falls under the cap."""
@@ -146,8 +149,17 @@ class PlanMandates:
     ceiling_rules: tuple[str, ...] = ()
     assistance: tuple[AssistanceRule, ...] = ()
 
-    def claim_cap(self, classes: frozenset[str], days_supply: int) -> ClaimCap | None:
-        """The caps that reach a drug with ``classes``, or None when none does."""
+    def claim_cap(
+        self,
+        classes: frozenset[str],
+        days_supply: int,
+        spent: Callable[[EffectiveCap], int] = lambda _: 0,
+    ) -> ClaimCap | None:
+        """The caps that reach a drug with ``classes``, or None when none does.
+
+        ``spent`` says what the member already paid under an all-prescriptions cap in
+        its period; that cap allows only the rest of its amount.
+        """
         plan: EffectiveCap | None = None
         plan_amount: int | None = None
         mandated: list[tuple[EffectiveCap, int]] = []
@@ -157,6 +169,8 @@ class PlanMandates:
             if not cap.covers(classes):
                 continue
             amount = cap.limit(days_supply)
+            if cap.all_prescriptions:
+                amount = max(0, amount - spent(cap))
             if cap.rule is not None:
                 mandated.append((cap, amount))
                 if cap.skips_deductible and skip_rule is None:
@@ -189,7 +203,9 @@ def plan_caps(plan: PlanVersion) -> list[EffectiveCap]:
             skips_deductible=not cap.deductible_applies,
             credits_deductible=cap.credits_deductible,
             after_deductible=False,
-            label=f"{cap.drug_class} cap ${cap.amount // 100} per {cap.per_days} days",
+            label=f"{cap.drug_class} cap ${cap.amount // 100} per {cap.per_days} days"
+            + (" for all prescriptions" if cap.all_prescriptions else ""),
+            all_prescriptions=cap.all_prescriptions,
         )
         for cap in plan.caps
     ]
@@ -232,8 +248,10 @@ def plan_mandates(plan: PlanVersion, in_force: InForce) -> PlanMandates:
                 skips_deductible=rule.deductible == "not_applied",
                 credits_deductible=rule.credits_deductible,
                 after_deductible=rule.deductible == "after_deductible",
-                label=f"mandate {rule.id}: {format_cents(rule.amount)} per {rule.per_days} days",
+                label=f"mandate {rule.id}: {format_cents(rule.amount)} per {rule.per_days} days"
+                + (" for all prescriptions" if rule.basis == "all_prescriptions" else ""),
                 rule=mandate.ref,
+                all_prescriptions=rule.basis == "all_prescriptions",
             )
         )
     ceiling, ceiling_rules = _ceiling(in_force)

@@ -159,6 +159,9 @@ class Cap(FileModel):
     (the cap then includes deductible payments, as Delaware's does);
     ``credits_deductible`` says whether what the member pays for a drug that skips
     the deductible still counts toward it (as Washington's insulin law requires).
+    ``all_prescriptions`` makes the amount a ceiling on everything the member pays for
+    the class in ``per_days`` days, whatever the number of prescriptions (Colorado's
+    insulin law), instead of a ceiling on each fill.
     """
 
     drug_class: str
@@ -166,6 +169,7 @@ class Cap(FileModel):
     per_days: int = Field(default=30, gt=0)
     deductible_applies: bool = False
     credits_deductible: bool = False
+    all_prescriptions: bool = False
     source: str | None = None
 
     @model_validator(mode="after")

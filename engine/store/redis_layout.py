@@ -184,8 +184,10 @@ def encode_fill(fill: Fill, txn_id: str) -> str:
             raise ValueError(f"fill field {text!r} contains a separator")
     own = "" if fill.txn_id == txn_id else fill.txn_id
     values = (own, *fields[1:], fill.date_of_service.isoformat(), str(fill.days_supply))
-    if fill.clarifications:  # only then: most fills stay seven short fields
+    if fill.clarifications or fill.member_share:  # a field only when a later one needs it
         values = (*values, ",".join(fill.clarifications))
+    if fill.member_share:
+        values = (*values, str(fill.member_share))
     return "\t".join(values)
 
 
@@ -193,7 +195,10 @@ def decode_fill(text: str, txn_id: str) -> tuple[int, Fill]:
     """(sequence, fill) from the value kept under ``txn_id`` in the fills hash."""
     seq, own, person, ndc, group, day, days, *rest = text.split("\t")
     codes = tuple(rest[0].split(",")) if rest and rest[0] else ()
-    fill = Fill(own or txn_id, person, ndc, group, dt.date.fromisoformat(day), int(days), codes)
+    share = int(rest[1]) if len(rest) > 1 else 0
+    fill = Fill(
+        own or txn_id, person, ndc, group, dt.date.fromisoformat(day), int(days), codes, share
+    )
     return int(seq), fill
 
 

@@ -13,6 +13,12 @@ from conftest import REPO, catalog_paths_for_tests
 VIOLATING = REPO / "tests" / "unit" / "compliance" / "data"
 
 
+def with_violating() -> list[str]:
+    """``--catalog`` arguments for the shipped plans plus the plans that break mandates."""
+    paths = [*catalog_paths_for_tests(), VIOLATING]
+    return [arg for path in paths for arg in ("--catalog", str(path))]
+
+
 @pytest.fixture
 def run(monkeypatch):
     monkeypatch.setenv("COLUMNS", "220")
@@ -40,12 +46,19 @@ def test_passing_plan_prints_a_table_and_exits_0(run):
         assert text in result.output, text
 
 
-def test_shipped_plans_exit_1_naming_the_failing_version(run):
+def test_shipped_plans_all_pass(run):
     result = run()
-    assert result.exit_code == 1
-    assert "1 of 7 plan versions fail: HMO-GOLD@2026.1" in result.output
-    assert "FAIL" in result.output
+    assert result.exit_code == 0, result.output
+    assert "all 7 plan versions pass" in result.output
+    assert "FAIL" not in result.output
     assert "pass*" in result.output  # the HDHP's advisory checks
+
+
+def test_a_failing_version_exits_1_and_is_named(run):
+    result = run("MAND-CO", "HMO-GOLD", *with_violating())
+    assert result.exit_code == 1
+    assert "1 of 2 plan versions fail: MAND-CO@test.1" in result.output
+    assert "FAIL" in result.output
 
 
 def test_json_output_is_the_whole_report(run):
@@ -58,18 +71,25 @@ def test_json_output_is_the_whole_report(run):
     )
     assert (threshold["value_cents"], threshold["limit_cents"]) == (210000, 210000)
     assert threshold["citation"]["reference"] == "mandates.md §3.1"
-    failing = run("HMO-GOLD@2026.1", "--json")
+    failing = run("MAND-CO@test.1", "--json", *with_violating())
     assert failing.exit_code == 1
+    # insulin at 50% coinsurance has no ceiling in either retail channel, nothing caps
+    # the period's total, and the plan runs a copay accumulator Colorado bans
     assert json.loads(failing.output)["plans"][0]["failures"] == [
-        "state-insulin-caps@2026.1#co-insulin-2020/all-prescriptions"
+        "state-insulin-caps@2026.1#co-insulin-2020/tier-2/retail_30",
+        "state-insulin-caps@2026.1#co-insulin-2020/tier-2/retail_90",
+        "state-insulin-caps@2026.1#co-insulin-2020/all-prescriptions",
+        "state-accumulator-bans@2026.1#co-accumulator-ban/assistance",
     ]
 
 
 def test_report_file_is_written_for_filing(run, tmp_path):
     target = tmp_path / "compliance.html"
-    result = run("HMO-GOLD", "EPO-INTEGRATED", "--report", str(target))
+    plans = ("MAND-CO", "HMO-GOLD", "EPO-INTEGRATED")
+    result = run(*plans, "--report", str(target), *with_violating())
     assert result.exit_code == 1
     page = target.read_text(encoding="utf-8")
+    assert "MAND-CO@test.1" in page
     assert "HMO-GOLD@2026.1" in page
     assert "EPO-INTEGRATED@2026.1" in page
     assert "C.R.S. 10-16-151" in page
@@ -77,10 +97,7 @@ def test_report_file_is_written_for_filing(run, tmp_path):
 
 
 def test_violating_test_plans_fail_through_another_catalog(run):
-    args = [
-        arg for path in [*catalog_paths_for_tests(), VIOLATING] for arg in ("--catalog", str(path))
-    ]
-    result = run("MAND-LA", *args)
+    result = run("MAND-LA", *with_violating())
     assert result.exit_code == 1
     assert "la-specialty-2015" in result.output
 

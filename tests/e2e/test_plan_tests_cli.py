@@ -49,16 +49,16 @@ def test_one_changed_copay_fails_naming_scenario_field_expected_and_actual(cli, 
     assert "claim 1: patient_pay expected $85.00, got $90.00" in result.output
     assert "claim 1: copay expected $35.00, got $40.00" in result.output
     assert "copay $40.00 on $250.00 = $40.00" in result.output  # the claim's trace
-    assert ", 5 failed" in result.output
+    assert ", 7 failed" in result.output
     suite = ElementTree.parse(junit).getroot().find("testsuite")
-    assert (suite.get("name"), suite.get("failures")) == ("HMO-GOLD@2026.1", "5")
+    assert (suite.get("name"), suite.get("failures")) == ("HMO-GOLD@2026.1", "7")
 
 
 def test_validate_runs_the_plan_tests(cli, broken):
     result = cli("validate")
     assert result.exit_code == 1
     assert "claim 1: patient_pay expected $85.00, got $90.00" in result.output
-    assert ", 5 failed" in result.output
+    assert ", 7 failed" in result.output
 
 
 def test_validate_passes_the_shipped_plans(cli):

@@ -29,7 +29,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.accumulators import AccumulatorTxn, FamilyKey, negate
 from engine.adjudication.dryrun import ClaimEvent
-from engine.adjudication.serialize import claim_from_dict, decision_from_dict
+from engine.adjudication.serialize import (
+    claim_from_dict,
+    decision_from_dict,
+    fill_from_dict,
+    fill_to_dict,
+)
 from engine.loading.medical import MedicalRecord
 from engine.medical import MedicalTxn
 from engine.store.base import ClaimRecord, LedgerEntry
@@ -51,8 +56,6 @@ from engine.store.sql.rows import (
     AccumulatorRow,
     accumulator_txn_of,
     claim_row,
-    fill_from_json,
-    fill_to_json,
     net_columns,
 )
 from engine.store.sql.writer import GroupCommitWriter, settle
@@ -141,7 +144,7 @@ def _accumulator_values(
         "net_out_of_pocket": out_of_pocket,
         "reverses": txn.reverses,
         "reverses_seq": reverses_seq,
-        "fill": fill_to_json(txn.fill),
+        "fill": fill_to_dict(txn.fill),
         "source": source,
         "claim_entry_id": entry_id,
         "recorded_at": utcnow(),
@@ -327,7 +330,7 @@ class SqlLedger:
                     AccumulatorTxn(
                         row.txn_id,
                         dict(row.deltas),
-                        fill_from_json(row.fill),
+                        fill_from_dict(row.fill),
                         reverses=row.reverses,
                     ),
                     dict(row.net),

@@ -16,7 +16,6 @@ from engine.accumulators import (
     OUT_OF_POCKET,
     AccumulatorTxn,
     FamilyKey,
-    Fill,
     parse_amount_field,
 )
 from engine.adjudication.decision import Decision, Status
@@ -27,8 +26,6 @@ __all__ = [
     "AccumulatorRow",
     "accumulator_txn_of",
     "claim_row",
-    "fill_from_json",
-    "fill_to_json",
     "net_columns",
 ]
 
@@ -43,36 +40,6 @@ class AccumulatorRow:
     net: dict[str, int]
     source: str
     recorded_at: dt.datetime
-
-
-def fill_to_json(fill: Fill | None) -> dict[str, Any] | None:
-    """A fill as a JSON object (dates ISO)."""
-    if fill is None:
-        return None
-    return {
-        "txn_id": fill.txn_id,
-        "person_code": fill.person_code,
-        "ndc": fill.ndc,
-        "group": fill.group,
-        "date_of_service": fill.date_of_service.isoformat(),
-        "days_supply": fill.days_supply,
-        "clarifications": list(fill.clarifications),
-    }
-
-
-def fill_from_json(data: Mapping[str, Any] | None) -> Fill | None:
-    """The inverse of :func:`fill_to_json`."""
-    if data is None:
-        return None
-    return Fill(
-        data["txn_id"],
-        data["person_code"],
-        data["ndc"],
-        data["group"],
-        dt.date.fromisoformat(data["date_of_service"]),
-        int(data["days_supply"]),
-        tuple(data.get("clarifications", ())),
-    )
 
 
 def accumulator_txn_of(entry: LedgerEntry) -> AccumulatorTxn | None:

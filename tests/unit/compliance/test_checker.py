@@ -25,15 +25,13 @@ def shipped():
     return load_catalog([REPO / "plans", REPO / "rules"])
 
 
-# The expected outcome of every shipped plan version. HMO Gold fails one check: Colorado
-# caps a member's whole 30-day insulin supply at $100 whatever the number of
-# prescriptions (C.R.S. 10-16-151), and neither the plan file nor rxadj can limit the
-# total across prescriptions yet (each fill is capped at $100; see the report).
+# The expected outcome of every shipped plan version: all comply (HMO Gold's insulin cap
+# bounds the member's whole 30-day supply, as Colorado's C.R.S. 10-16-151 requires).
 EXPECTED_FAILURES = {
     "EPO-INTEGRATED@2026.1": [],
     "HDHP-HSA@2025.1": [],
     "HDHP-HSA@2026.1": [],
-    "HMO-GOLD@2026.1": ["state-insulin-caps@2026.1#co-insulin-2020/all-prescriptions"],
+    "HMO-GOLD@2026.1": [],
     "PDP-STANDARD@2025.1": [],
     "PDP-STANDARD@2026.1": [],
     "PPO-SILVER@2026.1": [],
@@ -43,7 +41,7 @@ EXPECTED_FAILURES = {
 def test_shipped_plans_have_the_expected_outcome():
     report = compliance_report(shipped(), [], dt.date(2026, 7, 1))
     assert {plan.id: [c.id for c in plan.failures] for plan in report.plans} == EXPECTED_FAILURES
-    assert not report.passed
+    assert report.passed
 
 
 def test_shipped_plans_are_judged_by_the_rules_for_their_plan_year_and_state():

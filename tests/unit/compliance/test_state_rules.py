@@ -94,6 +94,7 @@ def _rule(rule_id):
 def _state_plan(state, year, tier_2=None, tier_4=None, start=(1, 1), **changes):
     """HMO Gold moved to ``state`` (fully insured, small group), without its own caps."""
     cost_share = changes.pop("cost_share", {})
+    caps = changes.pop("caps", [])
     if tier_2 is not None:
         cost_share[2] = Exactly(
             {
@@ -107,7 +108,7 @@ def _state_plan(state, year, tier_2=None, tier_4=None, start=(1, 1), **changes):
     return plan_variant(
         "hmo-gold/2026",
         situs_state=state,
-        caps=[],
+        caps=caps,
         cost_share=cost_share,
         **for_year(year, start),
         **changes,
@@ -166,14 +167,36 @@ def test_no_deductible_rules_fail_a_plan_that_runs_insulin_through_the_deductibl
     assert check(co, "co-insulin-2020/tier-2/retail_30").value == "no limit for 30 days"
 
 
-def test_all_prescription_caps_fail_whenever_a_prescription_costs_anything():
-    # §4.1: Colorado caps the whole 30-day supply "regardless of ... number of prescriptions";
-    # rxadj caps each fill, so only a plan that charges nothing per fill can be shown compliant
+def _insulin_cap(amount, per_days=30, all_prescriptions=True):
+    return {
+        "drug_class": "insulin",
+        "amount": amount,
+        "per_days": per_days,
+        "all_prescriptions": all_prescriptions,
+    }
+
+
+def test_all_prescription_caps_need_a_plan_cap_on_the_total():
+    # §4.1: Colorado caps the whole 30-day supply "regardless of ... number of prescriptions":
+    # a $35 copay per fill complies only when the plan also caps the period's total
     catalog = mandate_catalog()
+    aspect = "co-insulin-2020/all-prescriptions"
     charging = review_plan(_state_plan("CO", 2026, tier_2="35"), catalog)
-    assert check(charging, "co-insulin-2020/all-prescriptions").outcome is Outcome.FAIL
+    assert check(charging, aspect).outcome is Outcome.FAIL
+    assert "nothing limits the total" in check(charging, aspect).value
     free = review_plan(_state_plan("CO", 2026, tier_2="0"), catalog)
-    assert check(free, "co-insulin-2020/all-prescriptions").outcome is Outcome.PASS
+    assert check(free, aspect).outcome is Outcome.PASS
+    capped = review_plan(_state_plan("CO", 2026, tier_2="35", caps=[_insulin_cap("100")]), catalog)
+    assert check(capped, aspect).outcome is Outcome.PASS
+    assert check(capped, aspect).value == "$100.00 for all prescriptions per 30 days"
+    over = review_plan(_state_plan("CO", 2026, tier_2="35", caps=[_insulin_cap("100.01")]), catalog)
+    assert check(over, aspect).outcome is Outcome.FAIL
+    each = _insulin_cap("100", all_prescriptions=False)
+    per_fill = review_plan(_state_plan("CO", 2026, tier_2="35", caps=[each]), catalog)
+    assert check(per_fill, aspect).outcome is Outcome.FAIL
+    other_period = _insulin_cap("100", per_days=31)
+    longer = review_plan(_state_plan("CO", 2026, tier_2="35", caps=[other_period]), catalog)
+    assert check(longer, aspect).outcome is Outcome.FAIL
 
 
 def test_state_rules_do_not_reach_self_funded_plans_or_part_d():

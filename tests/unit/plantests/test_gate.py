@@ -41,6 +41,8 @@ def test_a_changed_copay_is_refused_naming_each_failing_scenario(broken):
         "HMO-GOLD@2026.1/brand meets the deductible, then copays only",
         "HMO-GOLD@2026.1/deductible straddled after earlier spending",
         "HMO-GOLD@2026.1/insulin skips the deductible",
+        "HMO-GOLD@2026.1/Colorado's insulin cap counts every prescription of the period",
+        "HMO-GOLD@2026.1/a reversed insulin fill gives its share of the cap back",
         "HMO-GOLD@2026.1/family embedded deductible",
         "HMO-GOLD@2026.1/PA: a tier exception prices at the approved tier",
     )

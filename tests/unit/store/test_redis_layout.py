@@ -62,6 +62,12 @@ def test_values_round_trip():
     assert encode_fill(early, early.txn_id).endswith("\t30\t03,04")
     assert encode_fill(fill, fill.txn_id).count("\t") == 5
     assert decode_fill("7\t" + encode_fill(early, early.txn_id), early.txn_id) == (7, early)
+    # what the member paid under the caps follows the codes, which may be empty
+    capped = dataclasses.replace(fill, member_share=6500)
+    assert encode_fill(capped, capped.txn_id).endswith("\t30\t\t6500")
+    assert decode_fill("7\t" + encode_fill(capped, capped.txn_id), capped.txn_id) == (7, capped)
+    both = dataclasses.replace(early, member_share=1)
+    assert decode_fill("7\t" + encode_fill(both, both.txn_id), both.txn_id) == (7, both)
     record = decode_record("\x1f".join(["3", "c#1", "", "ded:001:rx=5", ""]))
     assert (record.version, record.reverses, record.reversed_by, record.deltas) == (
         3,
