@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,6 +203,8 @@ class PublishingService:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.store = PublicationStore(runtime.settings.published_dir)
+        self._swap = threading.Lock()
+        self._installed = self.store.generation()
 
     def _load_with(self, texts: Sequence[tuple[str, FileIdentity]]) -> Catalog:
         replaced = {identity for _, identity in texts}
@@ -355,10 +358,21 @@ class PublishingService:
         return next(p for p in retired if p.number == latest.number)
 
     def reload(self) -> Catalog:
-        """Load the catalog in force and swap it in; claims in flight keep the old one."""
+        """Load the catalog in force and swap it in; claims in flight keep the old one.
+
+        Loads may overlap (a watcher thread and a rollback in the same worker): each
+        notes the publication generation before it reads the files, and a load never
+        replaces the catalog of a later generation, so a slow load of what was in
+        force before a rollback cannot bring the rolled-back version back.
+        """
+        generation = self.store.generation()
         catalog = load_settings_catalog(self.runtime.settings)
-        self.runtime.catalog = catalog
-        self.runtime.processor.publish(catalog)
+        with self._swap:
+            if generation < self._installed:
+                return self.runtime.catalog
+            self._installed = generation
+            self.runtime.catalog = catalog
+            self.runtime.processor.publish(catalog)
         return catalog
 
     def _in_force(self, identity: FileIdentity) -> str | None:

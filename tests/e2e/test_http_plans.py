@@ -7,6 +7,7 @@ import time
 from litestar.testing import TestClient
 from sqlalchemy import text
 
+import api.publishing
 from api.http.app import create_app
 from api.http.keys import KeyStore, Role
 from api.runtime import build_runtime
@@ -294,3 +295,37 @@ def test_other_workers_reload_when_the_generation_changes(service, tmp_path):
             time.sleep(0.2)
         assert pays[-1] == 1400
         assert set(pays) <= {1000, 1400}
+
+
+def test_a_slow_reload_cannot_bring_back_a_rolled_back_version(service, monkeypatch):
+    # The worker's own watcher may still be loading the catalog of the publication when
+    # the rollback swaps in the catalog without it; the older load must not win.
+    headers, analyst = service.headers(Role.SWITCH), service.headers(Role.ANALYST)
+    publishing = service.client.app.state.publishing
+    published = service.client.post(
+        "/v1/plans/publish",
+        json={"file": _ppo_text("12"), "tests": _ppo_tests("12")},
+        headers=analyst,
+    )
+    assert published.status_code == 201, published.text
+    loaded, release = threading.Event(), threading.Event()
+    real_load = api.publishing.load_settings_catalog
+
+    def load_then_wait_in_the_watcher(settings):
+        catalog = real_load(settings)
+        if threading.current_thread().name == "stale-reload":
+            loaded.set()
+            release.wait(30)
+        return catalog
+
+    monkeypatch.setattr(api.publishing, "load_settings_catalog", load_then_wait_in_the_watcher)
+    stale = threading.Thread(target=publishing.reload, name="stale-reload")
+    stale.start()
+    assert loaded.wait(30)  # it has read the generation with the $12 version in force
+    rolled = service.client.post(
+        "/v1/plans/rollback", json={"id": "PPO-SILVER", "reason": "wrong copay"}, headers=analyst
+    )
+    assert rolled.status_code == 200
+    release.set()
+    stale.join(30)
+    assert _patient_pay(service.client, headers, 51) == 1000
