@@ -21,7 +21,6 @@ how long. A read that raced with a change is not cached.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,13 +31,12 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, sele
 from engine.cob.coverage import FamilyCob, family_cob_from_json, family_cob_to_json
 from engine.loading.members import merge_family
 from engine.plans.members import Coverage, Family, Person
-from engine.store.base import StoreError
 from engine.store.sql.database import RawReads, database_errors
 from engine.store.sql.models import AuditRow, CoverageRow, FamilyRow, PersonRow, utcnow
+from engine.store.sql.throttle import Throttle
 
 __all__ = ["SqlMemberDirectory"]
 
-_log = logging.getLogger(__name__)
 
 _FAMILIES = FamilyRow.__table__  # type: ignore[attr-defined]
 _PERSONS = PersonRow.__table__  # type: ignore[attr-defined]
@@ -145,17 +143,17 @@ class SqlMemberDirectory:
         self.reader = reader
         self.writer = writer
         self.ttl = ttl
-        self.check_interval = check_interval
         self.max_families = max_families
         self.reads = RawReads(reader.url.render_as_string(hide_password=False))
         self._family_of = self.reads.prepare(_FAMILY_OF, "card")
         self._audit_since = self.reads.prepare(_AUDIT_SINCE, "seen")
         self._last_audit = self.reads.prepare(_LAST_AUDIT)
         self._lock = threading.Lock()
-        self._checking = threading.Lock()
         self._cache: dict[str, tuple[float, Family | None]] = {}
         self._seen: int | None = None
-        self._checked = 0.0
+        self._changes = Throttle(
+            check_interval, self._forget_changed, "checking for member changes"
+        )
         self._epoch = 0
         """Bumped by every forget: a read that started before one is not cached."""
 
@@ -164,8 +162,7 @@ class SqlMemberDirectory:
         if self.ttl <= 0:
             return self._read(cardholder_id)
         now = time.monotonic()
-        if now - self._checked >= self.check_interval:
-            self._check(now)
+        self._changes.poll(now)
         hit = self._cache.get(cardholder_id)
         if hit is not None and now - hit[0] < self.ttl:
             return hit[1]
@@ -180,18 +177,6 @@ class SqlMemberDirectory:
 
     def _read(self, cardholder_id: str) -> Family | None:
         return _joined_family(cardholder_id, self.reads.all(self._family_of, card=cardholder_id))
-
-    def _check(self, now: float) -> None:
-        """Forget the families changed since the last check (one thread checks at a time)."""
-        if not self._checking.acquire(blocking=False):
-            return
-        try:
-            self._forget_changed()
-        except StoreError as exc:  # keep serving within ttl; the next interval retries
-            _log.warning("checking for member changes failed: %s", exc)
-        finally:
-            self._checked = now
-            self._checking.release()
 
     def _forget_changed(self) -> None:
         """Read the audit rows since the last check; the first check only finds the end."""

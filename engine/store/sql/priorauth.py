@@ -14,8 +14,6 @@ a second and a claim costs no database round trip. The mirror holds every approv
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -31,13 +29,11 @@ from engine.priorauth.directory import (
     revoked,
 )
 from engine.priorauth.model import Lift, PriorAuthorization
-from engine.store.base import StoreError
 from engine.store.sql.database import database_errors
 from engine.store.sql.models import AuditRow, PersonRow, utcnow
+from engine.store.sql.throttle import Throttle
 
 __all__ = ["PriorAuthRow", "SqlPriorAuthStore"]
-
-_log = logging.getLogger(__name__)
 
 
 class PriorAuthRow(SQLModel, table=True):
@@ -141,30 +137,17 @@ class SqlPriorAuthStore:
     ) -> None:
         self.reader = reader
         self.writer = writer
-        self.refresh_interval = refresh_interval
         self.overlap = dt.timedelta(seconds=overlap)
         self._mirror = MemoryPriorAuthDirectory()
         self._watermark: dt.datetime | None = None
-        self._checked = float("-inf")
-        self._refreshing = threading.Lock()
+        self._refreshes = Throttle(
+            refresh_interval, self.refresh, "refreshing prior authorizations"
+        )
 
     def for_member(self, cardholder_id: str, person_code: str) -> tuple[PriorAuthorization, ...]:
         """Every approval of one member, from the mirror (refreshed at most once a second)."""
-        now = time.monotonic()
-        if now - self._checked >= self.refresh_interval:
-            self._refresh(now)
+        self._refreshes.poll(time.monotonic())
         return self._mirror.for_member(cardholder_id, person_code)
-
-    def _refresh(self, now: float) -> None:
-        if not self._refreshing.acquire(blocking=False):
-            return
-        try:
-            self.refresh()
-        except StoreError as exc:  # keep serving the mirror; the next interval retries
-            _log.warning("refreshing prior authorizations failed: %s", exc)
-        finally:
-            self._checked = now
-            self._refreshing.release()
 
     def refresh(self) -> int:
         """Read the rows changed since the last refresh into the mirror; how many."""
