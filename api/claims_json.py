@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 from annotated_types import Ge, Le, Lt, MaxLen, MultipleOf
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from engine.claim import ClaimRequest
+from engine.claim import ClaimRequest, OtherPayerResult, QualifiedAmount
 from engine.money import parse_dollars
 
-__all__ = ["JsonClaim"]
+__all__ = ["JsonAmount", "JsonClaim", "JsonOtherPayer"]
 
 
 def _text(longest: int, shortest: int = 0) -> Any:
@@ -41,6 +41,55 @@ Dollars = Annotated[str, StringConstraints(pattern=r"^(-?[0-9]{1,6}(\.[0-9]{1,2}
 
 def _count(most: int) -> Any:
     return Annotated[int, Ge(0), Le(most)]
+
+
+def _cents(text: str) -> int | None:
+    return parse_dollars(text) if text else None
+
+
+class JsonAmount(BaseModel):
+    """A qualified amount of the COB segment: 342-HC/431-DV or 351-NP/352-NQ."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    qualifier: _digits(2, 2)
+    amount: Dollars
+
+    def to_amount(self) -> QualifiedAmount:
+        """The engine's form, in cents (an empty amount is absent: the checks reject it)."""
+        return QualifiedAmount(self.qualifier, _cents(self.amount))
+
+
+class JsonOtherPayer(BaseModel):
+    """What an earlier payer did with the claim: one occurrence of the COB segment (05).
+
+    ``coverage_type`` is its place (338-5C: "01" primary, "02" secondary);
+    ``payer_id`` its BIN when ``id_qualifier`` is "03"; ``amounts_paid`` what it paid,
+    ``reject_codes`` why it rejected, ``patient_responsibility`` what it left the
+    patient to pay.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    coverage_type: _digits(2, 2)
+    id_qualifier: _digits(2, 2) = "03"
+    payer_id: _text(10, 1)
+    date: dt.date | None = None
+    amounts_paid: Annotated[tuple[JsonAmount, ...], MaxLen(9)] = ()
+    reject_codes: Annotated[tuple[_text(3, 1), ...], MaxLen(5)] = ()
+    patient_responsibility: Annotated[tuple[JsonAmount, ...], MaxLen(25)] = ()
+
+    def to_result(self) -> OtherPayerResult:
+        """The engine's form of the occurrence."""
+        return OtherPayerResult(
+            coverage_type=self.coverage_type,
+            id_qualifier=self.id_qualifier,
+            payer_id=self.payer_id,
+            date=self.date,
+            amounts_paid=tuple(a.to_amount() for a in self.amounts_paid),
+            reject_codes=self.reject_codes,
+            patient_responsibility=tuple(a.to_amount() for a in self.patient_responsibility),
+        )
 
 
 class JsonClaim(BaseModel):
@@ -81,16 +130,19 @@ class JsonClaim(BaseModel):
     usual_and_customary: Dollars = ""
     gross_amount_due: Dollars = ""
     coupon_value: Dollars = ""
+    other_payers: Annotated[tuple[JsonOtherPayer, ...], MaxLen(9)] = ()
+    """The earlier payers' results, for a secondary or tertiary bill (COB segment)."""
 
     def to_claim(self) -> ClaimRequest:
         """The engine's typed claim: amounts in cents, empty text as absent."""
         values = {
             name: None if value == "" and name not in _HEADER else value
-            for name, value in self.model_dump().items()
+            for name, value in self.model_dump(exclude={"other_payers"}).items()
         }
         for name in _MONEY:
             if values[name] is not None:
                 values[name] = parse_dollars(values[name])
+        values["other_payers"] = tuple(p.to_result() for p in self.other_payers)
         return ClaimRequest(**values)
 
 

@@ -7,7 +7,9 @@ deductible met, a family's embedded deductible reached, the out-of-pocket maximu
 reached through integrated medical amounts, insulin caps, Part D's phases, a
 reversal, a duplicate, a rebill, an eligibility check, a plan-year rollover, a
 prior authorization approved mid-day (the same claim rejected, then paid, then a
-larger quantity rejected again) and a refill too soon lifted by a clarification code.
+larger quantity rejected again), a refill too soon lifted by a clarification code,
+and one insulin fill billed to a child's three plans in turn (coordination of
+benefits: each bill carries what the earlier payers' responses said).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from engine.adjudication.request import transmission_from_claims
 from engine.adjudication.transmission import adjudicate_transmission
 from engine.catalog.cards import member_card
 from engine.catalog.catalog import Catalog
-from engine.claim import ClaimRequest
+from engine.claim import ClaimRequest, OtherPayerResult, QualifiedAmount
 from engine.medical import MedicalResult, MedicalTxn, apply_medical
 from engine.ncpdp import Transmission, decode, encode
 from engine.priorauth.model import Lift, PriorAuthorization
@@ -135,6 +137,64 @@ _OZEMPIC_PA = PriorAuthorization(
     approved_by="DEMO REVIEWER PHARMD",
 )
 """Approved during the demo: Ozempic, up to 6 pens per 28 days (the formulary allows 4)."""
+
+
+def _paid_by(place: str, payer_bin: str, paid: int, patient: int) -> OtherPayerResult:
+    """An earlier payer's result as the pharmacy copies it from that payer's response."""
+    return OtherPayerResult(
+        coverage_type=place,
+        id_qualifier="03",
+        payer_id=payer_bin,
+        date=MARCH,
+        amounts_paid=(QualifiedAmount("07", paid),),
+        patient_responsibility=(QualifiedAmount("06", patient),),
+    )
+
+
+_PPO_PAID = _paid_by("01", "610999", 29582, 5000)
+"""The PPO's answer to the first COB step: $295.82 paid, the $50 insulin cap to the patient."""
+_EPO_PAID = _paid_by("02", "610999", 1500, 3500)
+"""The EPO's answer to the second: $15.00 paid, its own $35 cap left to the patient."""
+
+
+def _cob_steps(claim: _Counter) -> list[DemoStep]:
+    """One insulin fill for a child of parents who live apart: three plans, in turn."""
+    return [
+        DemoStep(
+            "COB: Riley's secondary plan billed first: sent to the primary",
+            claim("ZZC620001", "003", MARCH, _GLARGINE, 6001, quantity="10"),
+        ),
+        DemoStep(
+            "COB: the custodial mother's PPO pays first; names the next payers",
+            claim("ZZC610001", "002", MARCH, _GLARGINE, 6001, quantity="10"),
+        ),
+        DemoStep(
+            "COB: her husband's EPO pays second (carve-out: its own $35 cap)",
+            claim(
+                "ZZC620001",
+                "003",
+                MARCH,
+                _GLARGINE,
+                6001,
+                quantity="10",
+                other_coverage_code="2",
+                other_payers=(_PPO_PAID,),
+            ),
+        ),
+        DemoStep(
+            "COB: the father's HMO pays third (standard): the patient pays $0",
+            claim(
+                "ZZC630001",
+                "002",
+                MARCH,
+                _GLARGINE,
+                6001,
+                quantity="10",
+                other_coverage_code="2",
+                other_payers=(_PPO_PAID, _EPO_PAID),
+            ),
+        ),
+    ]
 
 
 def steps(catalog: Catalog) -> list[DemoStep]:
@@ -336,6 +396,7 @@ def steps(catalog: Catalog) -> list[DemoStep]:
             "HDHP preventive statin: skips the deductible, 10%",
             _claim("ZZS500001", "001", dt.date(2026, 7, 20), _ROSUVASTATIN, 5002),
         ),
+        *_cob_steps(_claim),
     ]
 
 

@@ -27,7 +27,9 @@ def _row(index: int, result: DemoResult) -> list[str]:
     assert decision is not None
     figures, remaining = decision.figures, decision.remaining
     rejects = " ".join(r.code.code for r in decision.rejects)
-    note = rejects or (figures.capped_by or "" if figures else "")
+    cob = figures.cob if figures else None
+    place = f"payer {cob.payer_seq} ({cob.method})" if cob else ""
+    note = rejects or place or (figures.capped_by or "" if figures else "")
     return [
         str(index),
         result.step.title,

@@ -80,7 +80,17 @@ def _forbid_unknown_properties(app: Litestar) -> None:
             schema.additional_properties = False
 
 
-_STRICT_MODELS = frozenset({"JsonClaim", "MedicalIn", "OverrideIn", "PublishIn", "RollbackIn"})
+_STRICT_MODELS = frozenset(
+    {
+        "JsonAmount",
+        "JsonClaim",
+        "JsonOtherPayer",
+        "MedicalIn",
+        "OverrideIn",
+        "PublishIn",
+        "RollbackIn",
+    }
+)
 
 
 def create_app_from_env() -> Litestar:

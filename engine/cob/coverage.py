@@ -380,7 +380,8 @@ def merge_family_cob(existing: FamilyCob | None, incoming: FamilyCob | None) -> 
     facts replace the old, Medicare entitlements are added or updated by person, and
     other-coverage records are added or updated by (kind, BIN, PCN, group, cardholder
     id, start) and never deleted: an end date terminates one, so claims dated before
-    still see the coverage they had.
+    still see the coverage they had. Records keep the order they were first loaded in
+    (new ones last), so reloading the same file finds the family unchanged.
     """
     if incoming is None:
         return existing
@@ -395,5 +396,5 @@ def merge_family_cob(existing: FamilyCob | None, incoming: FamilyCob | None) -> 
         employer_size=incoming.employer_size,
         custody=incoming.custody,
         medicare=medicare,
-        other_coverage=tuple(sorted(records.values(), key=lambda c: (c.start, c.bin))),
+        other_coverage=tuple(records.values()),
     )

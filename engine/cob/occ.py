@@ -275,7 +275,7 @@ def _place_problems(
         return [
             _reject(
                 RejectCode.SUBMIT_BILL_TO_OTHER_PROCESSOR_OR_PRIMARY_PAYER,
-                f"this plan pays {_place(order.position)}: bill BIN {missing.bin} "
+                f"this plan pays {_place(order.position)}: bill {_payer(missing)} "
                 f"({_place(int(missing.coverage_type))}) first",
                 "308-C8",
             )
@@ -291,6 +291,11 @@ def _place_problems(
                 )
             ]
     return []
+
+
+def _payer(info: OtherPayerInfo) -> str:
+    """How a message names another payer: BIN, and PCN when there is one (BINs are shared)."""
+    return f"BIN {info.bin}" + (f" PCN {info.pcn}" if info.pcn else "")
 
 
 def _place(position: int) -> str:
@@ -348,6 +353,6 @@ def coordinate(
     mine = order.position if order is not None and order.position is not None else payer_seq
     after = [p for p in other_payers if int(p.coverage_type) > mine]
     if after:
-        notes += (f"BILL NEXT: BIN {after[0].bin} ({_place(int(after[0].coverage_type))})",)
+        notes += (f"BILL NEXT: {_payer(after[0])} ({_place(int(after[0].coverage_type))})",)
     coordination = Coordination(order, payer_seq, prior, matched, other_payers, notes)
     return coordination, [], other_payers

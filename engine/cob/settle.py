@@ -36,6 +36,7 @@ from engine.cob.figures import CobFigures
 from engine.cob.methods import SecondaryInputs, secondary_payment
 from engine.cob.occ import RULE, Coordination
 from engine.cob.payers import COUNTS_TOWARD_TROOP
+from engine.money import format_cents
 from engine.ncpdp.rejects import RejectCode
 
 __all__ = ["Settlement", "settle"]
@@ -110,12 +111,15 @@ def settle(
     if other_paid >= allowed:
         return Reject(
             RejectCode.OTHER_CARRIER_PAYMENT_MEETS_OR_EXCEEDS_PAYABLE,
-            f"other payers paid {Cents(other_paid)}: at least this plan's allowed amount",
+            f"other payers paid {format_cents(other_paid)}: at least this plan's allowed amount",
             RULE,
             "431-DV",
         )
     left = allowed - other_paid
     balance = left if reported is None else min(reported, left)
+    order = coordination.order
+    if order is not None and order.position is not None:
+        trace.add("order of benefits: rule {} ({})", order.rule, order.reason)
     trace.add(
         "payer {} after others: they paid {}, left the patient {}; balance {}",
         coordination.payer_seq,

@@ -156,5 +156,7 @@ def test_demo_runs_every_step(run):
         "MR",
         "PA 26030200006 added",
         "Accumulators after the demo",
+        "payer 2 (carve_out)",
+        "payer 3 (standard)",
     ):
         assert text in result.output

@@ -31,7 +31,7 @@ def test_without_redis_the_accumulators_are_rebuilt_from_the_ledger_at_every_sta
 ):
     settings = Settings.from_env({"RXADJ_DATABASE_URL": f"sqlite:///{tmp_path / 'l.sqlite3'}"})
     first = build_runtime(settings, catalog=catalog)
-    assert first.notes == ["members table was empty: loaded 9 families"]
+    assert first.notes == ["members table was empty: loaded 18 families"]
     claim = make_claim("ZZT100001", "001", "22222222201", 1)
     paid = first.processor.process(claim, DAY)
     first.processor.process(make_claim("ZZT100001", "002", "11111111101", 2), DAY)

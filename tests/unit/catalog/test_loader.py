@@ -28,7 +28,7 @@ def test_shipped_plans_and_rules_load():
     assert len(formulary.drugs) >= 200
     # a NADAC row fills the MAC a generic lacks in our own table
     assert catalog.prices["STANDARD"][0].get("90100100001").mac_unit is not None
-    assert len(catalog.members) == 8
+    assert len(catalog.members) == 12  # sample-members.yaml 8, sample-cob-members.yaml 4
 
 
 @pytest.fixture
