@@ -4,7 +4,8 @@
 (money as exact dollar strings such as ``"55.70"``) and writes notices (unknown
 segments or fields that were kept) to stderr. ``encode`` writes the bytes to stdout.
 Bad input ends with exit status 2 and one line on stderr that names the offset,
-segment and field and what is wrong.
+segment and field and what is wrong. ``unbatch`` and ``batch`` do the same for an
+NCPDP Batch 1.2 file (``api.commands.ncpdp_batch`` gives its JSON form).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Annotated
 
 import typer
 
-from engine.ncpdp import NcpdpError, decode, encode, from_json_obj, to_json_obj
+from api.commands.ncpdp_batch import batch_from_json, batch_to_json
+from engine.ncpdp import NcpdpError, decode, encode, from_json_obj, read_batch, to_json_obj
 
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="Decode and encode NCPDP Telecommunication D.0 transmissions.",
+    help="Decode and encode NCPDP Telecommunication D.0 transmissions and batch files.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -67,6 +69,31 @@ def encode_command(source: Source = "-") -> None:
     try:
         data = encode(from_json_obj(obj))
     except NcpdpError as exc:
+        raise _fail(str(exc)) from None
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+@app.command("unbatch")
+def unbatch_command(source: Source = "-") -> None:
+    """Print an NCPDP Batch 1.2 file as JSON: header, details decoded, bad records."""
+    try:
+        batch = read_batch(_read(source))
+    except NcpdpError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(json.dumps(batch_to_json(batch), indent=2))
+
+
+@app.command("batch")
+def batch_command(source: Source = "-") -> None:
+    """Write an NCPDP Batch 1.2 file from JSON (the form unbatch prints)."""
+    try:
+        obj = json.loads(_read(source))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _fail(f"not JSON: {exc}") from None
+    try:
+        data = batch_from_json(obj)
+    except ValueError as exc:
         raise _fail(str(exc)) from None
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()

@@ -17,6 +17,7 @@ ingredient_cost no       ingredient cost paid
 dispensing_fee  no       professional (dispensing) fee
 patient_pay     no       copay collected from the patient
 payer_seq       no       1, 2 or 3: the payer's place under coordination of benefits
+                         (blank: the fill's first place no other payer holds)
 ndc             no       11-digit NDC
 prescriber_id   no       prescriber's id (shown on the unauthorized report)
 unauthorized    no       Y: the claim is not billable (unfilled or returned)

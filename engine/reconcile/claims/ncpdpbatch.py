@@ -15,7 +15,11 @@ From the request (``engine.reconcile.claims.batchpair`` says how it is found): t
 Rx and fill numbers (402-D2, 403-D3), the payer (the BIN, 101-A1, as for ledger
 claims), the store (the Pharmacy Provider segment's 444-E9, else the header's
 201-B1), the NDC and the prescriber. The billing method is the response's plan id
-(524-FO), else a group id (301-C1), else ``UNKNOWN``.
+(524-FO), else a group id (301-C1), else ``UNKNOWN``. A request carrying the
+Coordination of Benefits segment (AM05) bills this payer after the other payers it
+lists, so the claim's payer place is their count (337-4C occurrences) plus one; a
+fourth place is refused by the load like any fourth payer. Without AM05 the load
+gives the claim its fill's first free place.
 
 A record that cannot be a claim — it does not decode, is a reversal, pairs with no
 request — is a problem with its record number; the rest of the file still loads.
@@ -118,6 +122,12 @@ def _ndc(claim: Segment | None) -> str | None:
     return None
 
 
+def _payer_seq(cob: Segment | None) -> int | None:
+    """The place after the other payers the request reports; ``None`` when it reports none."""
+    others = cob.group("4C") if cob is not None else []
+    return len(others) + 1 if others else None
+
+
 def _item(record: int, response: Transmission, pair: Pair) -> ClaimItem:
     header, request = response.header, pair.sent.transmission.header
     assert isinstance(header, ResponseHeader) and isinstance(request, RequestHeader)
@@ -146,6 +156,7 @@ def _item(record: int, response: Transmission, pair: Pair) -> ClaimItem:
         ingredient_cost=_number(pricing, "F6") or 0,
         dispensing_fee=_number(pricing, "F7") or 0,
         patient_pay=_number(pricing, "F5") or 0,
+        payer_seq=_payer_seq(pair.sent.segment("05")),
         ndc=_ndc(claim),
         prescriber_id=_text(pair.sent.segment("03"), "DB"),
         unauthorized=reason is not None,

@@ -63,12 +63,20 @@ def _figure(figures: dict[str, Any] | None, name: str) -> int:
 
 
 def item_from_ledger(
-    entry_id: int, claim_key: str, request: dict[str, Any], decision: dict[str, Any]
+    entry_id: int,
+    claim_key: str,
+    request: dict[str, Any],
+    decision: dict[str, Any],
+    payer_seq: int | None = None,
 ) -> ClaimItem:
     """The receivable of a paid ledger claim: the plan's pay is what the payer owes.
 
     The payer is the claim's BIN (the processor that adjudicated it) and the
-    billing method its plan; the store is the dispensing pharmacy.
+    billing method its plan; the store is the dispensing pharmacy. ``payer_seq``
+    is the ledger's own place for the claim (2 for a secondary billed after the
+    primary paid elsewhere), so the item keeps it even when the other payers'
+    claims never reach this ledger; entries recorded before the ledger kept it
+    have none, and the load gives them the next free place.
     """
     figures = decision.get("figures")
     return ClaimItem(
@@ -85,5 +93,6 @@ def item_from_ledger(
         patient_pay=_figure(figures, "patient_pay"),
         ndc=request.get("ndc"),
         prescriber_id=request.get("prescriber_id"),
+        payer_seq=payer_seq,
         claim_key=claim_key,
     )

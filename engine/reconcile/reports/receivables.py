@@ -33,8 +33,12 @@ _DOS = ReportColumn("date_of_service", "Dispensed", Kind.DATE)
 _AGING = ReportColumn("aging_date", "Aging date", Kind.DATE)
 _BALANCE = ReportColumn("balance", "Balance due", Kind.MONEY)
 _COUNT = ReportColumn("claims", "Claims", Kind.COUNT)
+_PAYER = ReportColumn("payer", "Payer")
+_PLACE = ReportColumn("payer_seq", "Payer #")
+"""The payer's place for the fill (1 primary, 2, 3): each payer of a fill is its own line."""
 _OPEN = """
-SELECT billing_method, store, rx_number, fill_number, date_of_service, payer, aging_date,
+SELECT billing_method, store, rx_number, fill_number, date_of_service, payer, payer_seq,
+    aging_date,
     status, reason, amount_due, amount_paid, amount_due - amount_paid AS balance, 1 AS claims
 FROM recon_items WHERE status = 'open' {where}
 ORDER BY billing_method, store, rx_number, fill_number, payer_seq
@@ -64,6 +68,8 @@ def aging_detail(conn: Connection, params: ReportParams) -> Report:
             _RX,
             _FILL,
             _DOS,
+            _PAYER,
+            _PLACE,
             _AGING,
             ReportColumn("age", "Days", Kind.NUMBER),
             ReportColumn("bucket", "Age"),
@@ -130,6 +136,8 @@ def open_claims(conn: Connection, params: ReportParams) -> Report:
             _RX,
             _FILL,
             _DOS,
+            _PAYER,
+            _PLACE,
             _AGING,
             ReportColumn("status", "Status"),
             ReportColumn("reason", "RJ code"),
@@ -145,8 +153,9 @@ def paid_claims(conn: Connection, params: ReportParams) -> Report:
     on = params.on or params.as_of
     rows = fetch(
         conn,
-        """SELECT billing_method, store, rx_number, fill_number, date_of_service, amount_due,
-            amount_paid, markdown, amount_due - amount_paid AS difference, 1 AS claims
+        """SELECT billing_method, store, rx_number, fill_number, date_of_service, payer,
+            payer_seq, amount_due, amount_paid, markdown,
+            amount_due - amount_paid AS difference, 1 AS claims
         FROM recon_items WHERE status = 'paid' AND paid_date = :on
         ORDER BY billing_method, store, rx_number, fill_number, payer_seq""",
         on=on,
@@ -160,6 +169,8 @@ def paid_claims(conn: Connection, params: ReportParams) -> Report:
             _RX,
             _FILL,
             _DOS,
+            _PAYER,
+            _PLACE,
             ReportColumn("amount_due", "Due", Kind.MONEY),
             ReportColumn("amount_paid", "Paid", Kind.MONEY),
             ReportColumn("difference", "Difference", Kind.MONEY),

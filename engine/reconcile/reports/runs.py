@@ -28,6 +28,8 @@ _RX = ReportColumn("rx_number", "Rx")
 _FILL = ReportColumn("fill_number", "Refill")
 _DOS = ReportColumn("date_of_service", "Dispensed", Kind.DATE)
 _PAYER = ReportColumn("payer", "Payer")
+_PLACE = ReportColumn("payer_seq", "Payer #")
+"""The matched claim's payer place (1 primary, 2, 3): a fill's payers are told apart."""
 _DUE = ReportColumn("due_before", "Due", Kind.MONEY)
 _PAID = ReportColumn("paid", "Paid", Kind.MONEY)
 _DIFF = ReportColumn("difference", "Difference", Kind.MONEY)
@@ -50,6 +52,7 @@ OUTCOME_REPORTS: dict[str, tuple[tuple[Outcome, ...], str, list[ReportColumn]]] 
             _FILL,
             _DOS,
             _PAYER,
+            _PLACE,
             _DUE,
             _PAID,
             ReportColumn("paid_before", "Paid before", Kind.MONEY, total=False),
@@ -61,12 +64,12 @@ OUTCOME_REPORTS: dict[str, tuple[tuple[Outcome, ...], str, list[ReportColumn]]] 
     "partial-exceptions": (
         (Outcome.PARTIAL_EXCEPTION,),
         "partial payments outside tolerance (not posted)",
-        [_RX, _FILL, _DOS, _PAYER, _DUE, _PAID, _DIFF, _PCT, _NOTE, _RULE, _COUNT],
+        [_RX, _FILL, _DOS, _PAYER, _PLACE, _DUE, _PAID, _DIFF, _PCT, _NOTE, _RULE, _COUNT],
     ),
     "denied": (
         (Outcome.DENIED,),
         "denied payments (closed at zero)",
-        [_RX, _FILL, _DOS, _PAYER, _DUE, _PAID, ReportColumn("reason", "Reason"), _COUNT],
+        [_RX, _FILL, _DOS, _PAYER, _PLACE, _DUE, _PAID, ReportColumn("reason", "Reason"), _COUNT],
     ),
     "negative-payments": (
         (Outcome.NEGATIVE,),
@@ -76,6 +79,7 @@ OUTCOME_REPORTS: dict[str, tuple[tuple[Outcome, ...], str, list[ReportColumn]]] 
             _FILL,
             _DOS,
             _PAYER,
+            _PLACE,
             _DUE,
             _PAID,
             ReportColumn("paid_before", "Paid before", Kind.MONEY, total=False),
@@ -92,6 +96,7 @@ OUTCOME_REPORTS: dict[str, tuple[tuple[Outcome, ...], str, list[ReportColumn]]] 
             _FILL,
             _DOS,
             _PAYER,
+            _PLACE,
             _DUE,
             _PAID,
             ReportColumn("markdown", "Markdown", Kind.MONEY),
@@ -111,6 +116,7 @@ OUTCOME_REPORTS: dict[str, tuple[tuple[Outcome, ...], str, list[ReportColumn]]] 
 _ROWS = """
 SELECT COALESCE(i.billing_method, '(no claim)') AS billing_method,
     COALESCE(p.store, '') AS store, p.rx_number, p.fill_number, p.date_of_service, p.payer,
+    i.payer_seq,
     p.due_before, p.paid, p.paid_before, p.markdown, p.note, p.rule_version, p.line,
     p.original_ref, i.paid_date, COALESCE(i.reason, p.reason_code) AS reason, 1 AS payments
 FROM recon_payments p LEFT JOIN recon_items i ON i.id = p.item_id

@@ -7,8 +7,17 @@ set-based statements, in this order of precedence (CRAM21 module 1):
 2. resubmitted — reported with whether the original (store, Rx, fill) is on file;
 3. zero balance — the patient's copay covers the cost, nothing is due;
 4. duplicate — the store, Rx, fill and payer are already on file, or twice in the file;
-5. COB limit — a fourth payer for one fill (coordination of benefits stops at three);
-6. valid — appended as an open item, its payer sequence given or next in line.
+5. COB limit — a fourth payer for one fill (coordination of benefits stops at three),
+   or a payer place (``payer_seq``) that another payer of the fill already holds,
+   on file or earlier in this file;
+6. valid — appended as an open item, its payer place as given (a CSV column, the
+   ledger's own, a request's COB segment) or else the fill's first free one.
+
+Each payer of a fill is its own open item, matched and paid on its own. A place
+left free by the data is filled lowest first, so a primary loaded after its
+secondary still becomes payer 1. Free places are found by joining a scratch table
+of the places taken (``stage_taken``), never by a subquery per claim: the earlier
+correlated form ran 395 s for 20,000 claims on PostgreSQL.
 
 Only valid claims become receivables; every other category goes to the load's
 exception reports with its row. Rows that cannot be read are reported as invalid.
@@ -56,10 +65,19 @@ _STAGED = (
     "claim_key",
 )
 
+_FILL_KEY = ("store", "rx_number", "fill_number")
+
 _SAME_FILL = (
     "i.store = stage_claims.store AND i.rx_number = stage_claims.rx_number"
     " AND i.fill_number = stage_claims.fill_number AND i.status <> 'reversed'"
 )
+
+_BEYOND = "'more than three payers for one fill'"
+_OPEN_FILLS = (
+    "SELECT DISTINCT store, rx_number, fill_number FROM stage_claims"
+    " WHERE category IS NULL AND payer_seq IS NULL"
+)
+"""The fills with claims whose payer place the data left open: each takes a free one."""
 
 _CLASSIFY = (
     "UPDATE stage_claims SET category = 'unauthorized' WHERE unauthorized = 1",
@@ -77,16 +95,46 @@ _CLASSIFY = (
             SELECT seq, ROW_NUMBER() OVER (
                 PARTITION BY store, rx_number, fill_number, payer ORDER BY seq) AS n
             FROM stage_claims WHERE category IS NULL) AS d WHERE d.n > 1)""",
-    f"""UPDATE stage_claims SET payer_seq = (
-            SELECT COUNT(*) FROM recon_items i WHERE {_SAME_FILL}) + (
-            SELECT n FROM (SELECT seq, ROW_NUMBER() OVER (
-                PARTITION BY store, rx_number, fill_number ORDER BY seq) AS n
-                FROM stage_claims WHERE category IS NULL) AS r
-            WHERE r.seq = stage_claims.seq)
-        WHERE category IS NULL AND payer_seq IS NULL""",
-    """UPDATE stage_claims SET category = 'cob_limit',
-        reason = 'more than three payers for one fill'
+    f"""UPDATE stage_claims SET category = 'cob_limit', reason = {_BEYOND}
         WHERE category IS NULL AND payer_seq > 3""",
+    f"""UPDATE stage_claims SET category = 'cob_limit',
+        reason = 'payer ' || CAST(payer_seq AS VARCHAR(2)) || ' of this fill is already on file'
+        WHERE category IS NULL AND payer_seq IS NOT NULL AND EXISTS (
+            SELECT 1 FROM recon_items i
+            WHERE {_SAME_FILL} AND i.payer_seq = stage_claims.payer_seq)""",
+    """UPDATE stage_claims SET category = 'cob_limit',
+        reason = 'payer ' || CAST(payer_seq AS VARCHAR(2)) || ' of this fill twice in this file'
+        WHERE seq IN (SELECT seq FROM (
+            SELECT seq, ROW_NUMBER() OVER (
+                PARTITION BY store, rx_number, fill_number, payer_seq ORDER BY seq) AS n
+            FROM stage_claims WHERE category IS NULL AND payer_seq IS NOT NULL) AS d
+            WHERE d.n > 1)""",
+    f"""INSERT INTO stage_taken (store, rx_number, fill_number, place)
+        SELECT i.store, i.rx_number, i.fill_number, i.payer_seq
+        FROM recon_items i JOIN ({_OPEN_FILLS}) AS u ON i.store = u.store
+            AND i.rx_number = u.rx_number AND i.fill_number = u.fill_number
+        WHERE i.status <> 'reversed'
+        UNION
+        SELECT store, rx_number, fill_number, payer_seq FROM stage_claims
+        WHERE category IS NULL AND payer_seq IS NOT NULL""",
+    f"""UPDATE stage_claims SET payer_seq = f.place
+        FROM (SELECT r.seq, free.place
+            FROM (SELECT seq, store, rx_number, fill_number, ROW_NUMBER() OVER (
+                    PARTITION BY store, rx_number, fill_number ORDER BY seq) AS n
+                FROM stage_claims WHERE category IS NULL AND payer_seq IS NULL) AS r
+            JOIN (SELECT c.store, c.rx_number, c.fill_number, c.place, ROW_NUMBER() OVER (
+                    PARTITION BY c.store, c.rx_number, c.fill_number ORDER BY c.place) AS k
+                FROM (SELECT u.store, u.rx_number, u.fill_number, s.place
+                    FROM ({_OPEN_FILLS}) AS u CROSS JOIN (
+                        SELECT 1 AS place UNION ALL SELECT 2 UNION ALL SELECT 3) AS s) AS c
+                LEFT JOIN stage_taken t ON t.store = c.store AND t.rx_number = c.rx_number
+                    AND t.fill_number = c.fill_number AND t.place = c.place
+                WHERE t.place IS NULL) AS free
+            ON free.store = r.store AND free.rx_number = r.rx_number
+                AND free.fill_number = r.fill_number AND free.k = r.n) AS f
+        WHERE f.seq = stage_claims.seq""",
+    f"""UPDATE stage_claims SET category = 'cob_limit', reason = {_BEYOND}
+        WHERE category IS NULL AND payer_seq IS NULL""",
     "UPDATE stage_claims SET category = 'valid' WHERE category IS NULL",
 )
 
@@ -158,6 +206,12 @@ def _stage(conn: Connection, items: Iterable[ClaimItem | ClaimProblem]) -> list[
             yield row
 
     insert_many(conn, table, rows())
+    scratch(
+        conn,
+        "stage_taken",
+        *(Column(name, ITEMS.c[name].type, primary_key=True) for name in _FILL_KEY),
+        Column("place", Integer, primary_key=True),
+    )
     return problems
 
 
@@ -211,6 +265,7 @@ def load_claims(
     if problems:
         result.counts[ClaimCategory.INVALID] = len(problems)
     conn.execute(text("DROP TABLE stage_claims"))
+    conn.execute(text("DROP TABLE stage_taken"))
     total = sum(result.counts.values())
     conn.execute(
         BATCHES.update()

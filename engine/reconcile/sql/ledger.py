@@ -38,7 +38,12 @@ def _final_states(conn: Connection, after: int) -> tuple[dict[str, tuple], int]:
     states: dict[str, tuple] = {}
     stmt = (
         select(
-            _CLAIMS.c.id, _CLAIMS.c.claim_key, _CLAIMS.c.kind, _CLAIMS.c.request, _CLAIMS.c.decision
+            _CLAIMS.c.id,
+            _CLAIMS.c.claim_key,
+            _CLAIMS.c.kind,
+            _CLAIMS.c.request,
+            _CLAIMS.c.decision,
+            _CLAIMS.c.payer_seq,
         )
         .where(
             _CLAIMS.c.id > after,
@@ -51,17 +56,24 @@ def _final_states(conn: Connection, after: int) -> tuple[dict[str, tuple], int]:
         last = row.id
         previous = states.get(row.claim_key)
         reversed_before = row.kind == "reversed" or (previous is not None and previous[4])
-        states[row.claim_key] = (row.id, row.kind, row.request, row.decision, reversed_before)
+        states[row.claim_key] = (
+            row.id,
+            row.kind,
+            row.request,
+            row.decision,
+            reversed_before,
+            row.payer_seq,
+        )
     top = conn.execute(select(func.max(_CLAIMS.c.id))).scalar()
     return states, max(last, top or 0)
 
 
 def _items(states: dict[str, tuple]) -> Iterator[ClaimItem | ClaimProblem]:
-    for key, (entry_id, kind, request, decision, _) in states.items():
+    for key, (entry_id, kind, request, decision, _, payer_seq) in states.items():
         if kind != "paid" or request is None:
             continue
         try:
-            yield item_from_ledger(entry_id, key, request, decision)
+            yield item_from_ledger(entry_id, key, request, decision, payer_seq)
         except (KeyError, TypeError, ValueError) as exc:
             yield ClaimProblem(entry_id, f"ledger entry {entry_id}: {exc}")
 
