@@ -24,6 +24,7 @@ import asyncio
 import datetime as dt
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -65,15 +66,23 @@ def run_point(
 ) -> RunStats:
     """One load point against one server: open loop at ``rate``, or closed loop if None."""
     extra = {} if outcome is None else {"outcome": outcome}
+    before = _cpu_seconds()
     if rate is None:
         sample = asyncio.run(
             run_closed(server, workload, args.duration, args.closed, headers, **extra)
         )
-        return summarize(sample, target, "closed", None, args.closed)
+        used = _cpu_seconds() - before
+        return summarize(sample, target, "closed", None, args.closed, used)
     sample = asyncio.run(
         run_open(server, workload, rate, args.duration, args.connections, headers, **extra)
     )
-    return summarize(sample, target, "open", rate, args.connections)
+    return summarize(sample, target, "open", rate, args.connections, _cpu_seconds() - before)
+
+
+def _cpu_seconds() -> float:
+    """CPU (user + system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _conditions(args: argparse.Namespace, members: int) -> dict[str, object]:
@@ -107,6 +116,9 @@ def _run(args: argparse.Namespace) -> int:
     points: list[float | None] = ([None] if args.closed else []) + list(args.rates)
     conditions = _conditions(args, len(members))
     echo = None if args.no_echo else start_echo(args.echo_port, args.workers)
+    if args.cpus:  # after the echo started: it keeps every CPU, like rxadj
+        os.sched_setaffinity(0, args.cpus)
+        conditions["load generator pinned to CPUs"] = ",".join(map(str, args.cpus))
     echo_url = f"http://127.0.0.1:{args.echo_port}"
     runs: list[RunStats] = []
     cursor = args.members.with_suffix(".cursor")
@@ -135,7 +147,8 @@ def _print(run: RunStats) -> None:
     load = f"{run.offered:>6g}/s" if run.offered is not None else f"closed x{run.connections}"
     print(
         f"{run.target:>5} {load:>10}: {run.achieved:>7.0f}/s answered, p50 {run.p50_ms:.2f} "
-        f"p95 {run.p95_ms:.2f} p99 {run.p99_ms:.2f} ms, errors {run.errors}, {run.outcomes}",
+        f"p95 {run.p95_ms:.2f} p99 {run.p99_ms:.2f} ms, errors {run.errors}, "
+        f"generator {run.client_cores} cores, {run.outcomes}",
         flush=True,
     )
 
@@ -161,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workers", type=int, default=2, help="echo server workers")
     run.add_argument("--echo-port", type=int, default=8099)
     run.add_argument("--no-echo", action="store_true")
+    run.add_argument(
+        "--cpus",
+        nargs="+",
+        type=int,
+        help="pin the load generator to these CPUs (the echo server keeps all of them)",
+    )
     run.add_argument("--output", type=Path, default=Path("var/bench/loadgen"))
     args = parser.parse_args(argv)
     if args.command == "members":

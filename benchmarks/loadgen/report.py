@@ -17,6 +17,10 @@ def _offered(run: RunStats) -> str:
     return f"{run.offered:g}/s" if run.offered is not None else f"closed x{run.connections}"
 
 
+def _cores(run: RunStats) -> str:
+    return "" if run.client_cores is None else f"{run.client_cores:.2f} cores"
+
+
 def _outcomes(run: RunStats) -> str:
     return ", ".join(f"{name} {count}" for name, count in run.outcomes.items())
 
@@ -28,14 +32,15 @@ def markdown(runs: Sequence[RunStats], conditions: Mapping[str, Any]) -> str:
     for target in dict.fromkeys(run.target for run in runs):
         lines += ["", f"## {target}", ""]
         lines += [
-            "| load | sent | answered/s | p50 ms | p95 ms | p99 ms | max ms | errors | outcomes |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| load | sent | answered/s | p50 ms | p95 ms | p99 ms | max ms | errors "
+            "| generator CPU | outcomes |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for run in (r for r in runs if r.target == target):
             lines.append(
                 f"| {_offered(run)} | {run.sent} | {run.achieved:.0f} | {run.p50_ms:.2f} "
                 f"| {run.p95_ms:.2f} | {run.p99_ms:.2f} | {run.max_ms:.1f} | {run.errors} "
-                f"| {_outcomes(run)} |"
+                f"| {_cores(run)} | {_outcomes(run)} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -65,7 +70,8 @@ def plot(runs: Sequence[RunStats], path: Path) -> None:
     right.set_yscale("log")
     left.set_title("POST /v1/ncpdp: answered and p99 against offered load")
     left.grid(alpha=0.3)
-    left.legend(loc="upper left", fontsize="small")
+    if swept:
+        left.legend(loc="upper left", fontsize="small")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     pyplot.close(figure)

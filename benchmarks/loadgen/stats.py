@@ -43,10 +43,18 @@ class RunStats:
     max_ms: float
     kinds: dict[str, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
+    client_cores: float | None = None
+    """CPU the load generator itself used during the run, in cores (CPU s / wall s):
+    on a shared machine it is taken from the server."""
 
 
 def summarize(
-    sample: Sample, target: str, mode: str, offered: float | None, connections: int
+    sample: Sample,
+    target: str,
+    mode: str,
+    offered: float | None,
+    connections: int,
+    client_cpu_seconds: float | None = None,
 ) -> RunStats:
     """Reduce a sample to its statistics (``achieved`` = answered per second)."""
     answered_ms = [
@@ -76,4 +84,9 @@ def summarize(
         max_ms=rounded(max(answered_ms, default=math.nan)),
         kinds=dict(sorted(Counter(sample.kinds).items())),
         outcomes=dict(sorted(Counter(sample.outcomes).items())),
+        client_cores=(
+            round(client_cpu_seconds / seconds, 2)
+            if client_cpu_seconds is not None and seconds > 0
+            else None
+        ),
     )

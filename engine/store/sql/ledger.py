@@ -38,6 +38,7 @@ from engine.adjudication.serialize import (
 from engine.loading.medical import MedicalRecord
 from engine.medical import MedicalTxn
 from engine.store.base import ClaimRecord, LedgerEntry
+from engine.store.sql.bulk import BulkInsert
 from engine.store.sql.database import (
     RawReads,
     connect,
@@ -88,6 +89,8 @@ _CURRENT = (
 """A key's latest paid entry, and whether a reversal of its sequence follows it."""
 _ORIGINAL = select(_ACC.c.seq, _ACC.c.deltas).where(_ACC.c.txn_id == bindparam("txn_id"))
 _INSERT_CLAIMS = insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True)
+_BULK_CLAIMS = BulkInsert(_CLAIMS, returning="id")
+_BULK_IGNORING = {("accumulator_txns", "txn_id"): BulkInsert(_ACC, ignore_conflict_on="txn_id")}
 
 Committed = tuple[FamilyKey, str]
 """A family and the accumulator transaction id a commit made durable."""
@@ -103,9 +106,14 @@ def insert_ignore(
 
     The statement is built once per dialect and table and executed with the values
     as parameters (a list: one executemany): building an INSERT per row costs more
-    than running it.
+    than running it. On PostgreSQL a list of accumulation rows goes through
+    ``BulkInsert`` (psycopg's pipelined executemany; its module says why).
     """
     dialect = conn.dialect.name
+    bulk = _BULK_IGNORING.get((table.name, key))
+    if dialect == "postgresql" and isinstance(values, list) and bulk is not None:
+        bulk.run(conn, values)
+        return
     stmt = _IGNORING.get((dialect, table.name))
     if stmt is None:
         if dialect == "postgresql":
@@ -174,7 +182,11 @@ def write_entries(conn: Connection, payloads: list[list[_Row]]) -> list[Sequence
     executemany; a reversal alone, after reading its original.
     """
     rows = [row for payload in payloads for row in payload]
-    ids = conn.execute(_INSERT_CLAIMS, [values for values, _, _ in rows]).scalars().all()
+    values = [values for values, _, _ in rows]
+    if conn.dialect.name == "postgresql":
+        ids = _BULK_CLAIMS.run(conn, values)
+    else:
+        ids = conn.execute(_INSERT_CLAIMS, values).scalars().all()
     pending: list[dict[str, Any]] = []
     committed: list[list[Committed]] = []
     position = 0
@@ -206,8 +218,13 @@ class SqlLedger:
         self.url = url
         self.reader: Engine = connect(url)
         self.engine: Engine = connect(url, writer=True, wait_limit=max(lease, 0.001))
+        # the group commit's own pool, without a ping per checkout: the writer
+        # retries a batch whose connection turns out dead before its COMMIT
+        self._commits: Engine = connect(
+            url, writer=True, wait_limit=max(lease, 0.001), pool_pre_ping=False
+        )
         self.writer = GroupCommitWriter(
-            self.engine, max_batch=max_batch, lease=lease, lock_file=writer_lock_file(url)
+            self._commits, max_batch=max_batch, lease=lease, lock_file=writer_lock_file(url)
         )
         self.reads = RawReads(url)
         self._current = self.reads.prepare(_CURRENT, "claim_key")
@@ -226,6 +243,7 @@ class SqlLedger:
     def close(self) -> None:
         """Finish pending writes and release the connections."""
         self.writer.close()
+        self._commits.dispose()
         self.engine.dispose()
         self.reader.dispose()
         self.reads.dispose()

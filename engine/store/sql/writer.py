@@ -8,7 +8,9 @@ shared by the whole batch; a lone caller waits for exactly one commit, as it
 would without the writer.
 
 A batch that fails on one bad write is retried one write per transaction, so only
-the bad write's caller sees the error. ``on_committed`` hears of committed work on a
+the bad write's caller sees the error; a batch whose COMMIT lost its connection is
+not retried (it may have committed: a retry could record its claims twice), and
+its callers are not acknowledged. ``on_committed`` hears of committed work on a
 second thread, batched, so that (for example) confirming transactions in Redis
 never delays the next commit. A write that waited longer than ``lease``
 seconds is refused instead of committed: recovery may undo accumulator
@@ -159,6 +161,20 @@ class WriterStats:
     largest_batch: int = 0
 
 
+class _CommitUnknown(Exception):
+    """The connection was lost during COMMIT: the batch may or may not be durable."""
+
+    def __init__(self, cause: DBAPIError) -> None:
+        super().__init__(str(cause))
+        self.cause = type(cause.orig).__name__ if cause.orig is not None else type(cause).__name__
+
+    def refusal(self) -> StoreUnavailable:
+        """What each caller of the batch is told."""
+        return StoreUnavailable(
+            f"the ledger commit's outcome is unknown ({self.cause}); not acknowledged"
+        )
+
+
 def _as_store_error(exc: BaseException) -> StoreError:
     if isinstance(exc, IntegrityError):
         return StoreError(f"the ledger refused a record: {exc.orig}")
@@ -295,27 +311,43 @@ class GroupCommitWriter:
         finally:
             fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
 
+    def _expired(self, job: _Job) -> bool:
+        """Refuse ``job`` if it waited past the lease (module docstring); whether it did."""
+        if time.monotonic() - job.enqueued <= self.lease:
+            return False
+        job.error = StoreUnavailable(
+            f"the ledger write waited over {self.lease:g}s; not acknowledged"
+        )
+        return True
+
     def _write(self, batch: list[_Job]) -> list[_Job]:
-        """Refuse the jobs past their lease, write the others; the jobs written."""
-        now = time.monotonic()
-        live: list[_Job] = []
-        for job in batch:
-            if now - job.enqueued > self.lease:
-                job.error = StoreUnavailable(
-                    f"the ledger write waited over {self.lease:g}s; not acknowledged"
-                )
-            else:
-                live.append(job)
+        """Refuse the jobs past their lease, write the others; the jobs written.
+
+        A batch that failed before its commit is retried one write per
+        transaction, each checked against its lease again, so only a bad write's
+        caller hears of it. A commit whose outcome is unknown (the connection was
+        lost during COMMIT) is never retried: the rows may be in the ledger
+        already, and writing them again would record the claims twice. Its callers
+        are told the write was not acknowledged; recovery confirms whatever did
+        commit, and the switch's retry gets "duplicate of paid".
+        """
+        live = [job for job in batch if not self._expired(job)]
         try:
-            self._transaction(live)
+            self._transaction_reconnecting(live)
+        except _CommitUnknown as unknown:
+            for job in live:
+                job.error = unknown.refusal()
         except Exception as exc:
-            # every failure goes to its own caller: retry one write per transaction
             if len(live) == 1:
                 live[0].error = _as_store_error(exc)
             else:
                 for job in live:
+                    if self._expired(job):
+                        continue
                     try:
-                        self._transaction([job])
+                        self._transaction_reconnecting([job])
+                    except _CommitUnknown as unknown:
+                        job.error = unknown.refusal()
                     except Exception as single:
                         job.error = _as_store_error(single)
         return live
@@ -345,11 +377,26 @@ class GroupCommitWriter:
             if stop:
                 return
 
+    def _transaction_reconnecting(self, jobs: list[_Job]) -> None:
+        """``_transaction``, once more on a new connection if the pooled one was dead.
+
+        The pool does not ping a connection before lending it (a round trip per
+        commit); a connection the database dropped since (a restart) fails before
+        COMMIT, so nothing was written and the same jobs can run again at once.
+        """
+        try:
+            self._transaction(jobs)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            self._transaction(jobs)
+
     def _transaction(self, jobs: list[_Job]) -> None:
         if not jobs:
             return
         results: list[Sequence[Any]] = []
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
+            transaction = conn.begin()
             start = 0
             while start < len(jobs):
                 job = jobs[start]
@@ -363,6 +410,12 @@ class GroupCommitWriter:
                     end += 1
                 results.extend(job.batch(conn, [j.payload for j in jobs[start:end]]))
                 start = end
+            try:
+                transaction.commit()
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise _CommitUnknown(exc) from exc
+                raise
         for job, result in zip(jobs, results, strict=True):
             job.result = result
         self.stats.commits += 1

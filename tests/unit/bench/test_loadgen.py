@@ -152,8 +152,9 @@ def test_statistics_keep_http_errors_out_of_the_latencies():
     sample.add("B2", 9.0, "HTTP 500")
     sample.add("E1", 9.0, "TimeoutError")
     sample.seconds = 2.0
-    stats = summarize(sample, "rxadj", "open", 50.0, 4)
+    stats = summarize(sample, "rxadj", "open", 50.0, 4, client_cpu_seconds=0.5)
     assert (stats.sent, stats.answered, stats.errors, stats.achieved) == (102, 100, 2, 50.0)
+    assert stats.client_cores == 0.25  # 0.5 CPU seconds over 2.0 s of run
     assert (stats.p50_ms, stats.p95_ms, stats.p99_ms, stats.max_ms) == (50, 95, 99, 100)
     assert stats.outcomes == {"HTTP 500": 1, "P": 90, "R:79": 10, "TimeoutError": 1}
     assert stats.kinds == {"B1": 100, "B2": 1, "E1": 1}
