@@ -35,6 +35,7 @@ __all__ = [
     "RawReads",
     "connect",
     "database_errors",
+    "describe_database_error",
     "downgrade",
     "migrate",
     "normalise_url",
@@ -89,6 +90,7 @@ def connect(
     """
     busy_ms = _BUSY_TIMEOUT_MS if wait_limit is None else max(1, int(wait_limit * 1000))
     parsed = normalise_url(url)
+    options.setdefault("hide_parameters", True)  # SQL errors quote member data otherwise
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -128,15 +130,44 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(_config(engine), revision)
 
 
+def describe_database_error(exc: BaseException) -> str:
+    """A driver error named by its kind, SQLSTATE and constraint, without any value.
+
+    Driver messages quote the rows they refuse (PostgreSQL's "Key (cardholder_id)=(...)
+    already exists", a value that is not a number), and these messages reach logs and
+    answers, which must never carry member ids, names or dates of birth.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    parts = [type(orig).__name__]
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        parts.append(f"SQLSTATE {sqlstate}")
+    diag = getattr(orig, "diag", None)
+    for name in ("table_name", "constraint_name"):
+        value = getattr(diag, name, None) if diag is not None else None
+        if value:
+            parts.append(f"{name.split('_')[0]} {value}")
+    errorname = getattr(orig, "sqlite_errorname", None)
+    if errorname:
+        parts.append(errorname)
+    return ", ".join(parts)
+
+
 @contextmanager
 def database_errors() -> Iterator[None]:
-    """Turn driver errors into the store errors the engine knows (never leak them)."""
+    """Turn driver errors into the store errors the engine knows, naming no value.
+
+    The driver's exception is not chained: its message and parameters would follow
+    the store error into tracebacks in the logs.
+    """
     try:
         yield
     except IntegrityError as exc:
-        raise StoreError(f"the ledger refused a change: {exc.orig}") from exc
+        raise StoreError(f"the ledger refused a change: {describe_database_error(exc)}") from None
     except SQLAlchemyError as exc:
-        raise StoreUnavailable(f"the ledger database is unavailable: {exc}") from exc
+        raise StoreUnavailable(
+            f"the ledger database is unavailable: {describe_database_error(exc)}"
+        ) from None
 
 
 class Prepared:
@@ -214,7 +245,9 @@ class RawReads:
                     connection.invalidate()
                     continue
                 connection.close()
-                raise StoreUnavailable(f"the ledger database is unavailable: {exc}") from exc
+                raise StoreUnavailable(
+                    f"the ledger database is unavailable: {describe_database_error(exc)}"
+                ) from None
             connection.close()
             return [prepared.row(row) for row in rows]
         raise AssertionError("unreachable")

@@ -56,6 +56,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from engine.store.base import StoreError, StoreUnavailable
+from engine.store.sql.database import describe_database_error
 
 __all__ = [
     "BatchWrite",
@@ -177,10 +178,11 @@ class _CommitUnknown(Exception):
 
 def _as_store_error(exc: BaseException) -> StoreError:
     if isinstance(exc, IntegrityError):
-        return StoreError(f"the ledger refused a record: {exc.orig}")
+        return StoreError(f"the ledger refused a record: {describe_database_error(exc)}")
     if isinstance(exc, DBAPIError | SQLAlchemyError):
-        return StoreUnavailable(f"the ledger database is unavailable: {exc}")
-    return StoreError(f"ledger write failed: {exc!r}")
+        reason = describe_database_error(exc)
+        return StoreUnavailable(f"the ledger database is unavailable: {reason}")
+    return StoreError(f"ledger write failed: {type(exc).__name__}")
 
 
 class GroupCommitWriter:
