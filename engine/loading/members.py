@@ -19,8 +19,38 @@ coverage_end     no       YYYY-MM-DD, inclusive; empty while in force
 ================ ======== ===========================================================
 
 Rows of one family with the same plan, group and start form one coverage record
-covering those persons. JSON and YAML files have the ``MembersFile`` shape of
-``engine.plans.members`` (the sample members file loads as is).
+covering those persons.
+
+Other coverage (coordination of benefits), optional columns; a row with
+``other_bin`` adds its person to one other coverage, and rows of a family with the
+same kind, BIN, PCN, group, cardholder id and start form one (a person with two
+other coverages, or none of this plan's, takes one more row with ``plan`` empty):
+
+========================= ====================================================
+column                    meaning
+========================= ====================================================
+other_kind                ``group_health``, ``individual``, ``medicare``, ``medicaid``,
+                          ``tricare``, ... (``engine.cob.payers.PayerKind``)
+other_name                the other plan's name, for people
+other_bin                 the other payer's BIN (6 digits)
+other_pcn                 its PCN
+other_group               its group id
+other_cardholder_id       the member's id with it (never logged)
+other_relationship        the person's relationship to its subscriber: 1-4 as above
+other_person_code         the person code it uses
+other_start               YYYY-MM-DD
+other_end                 YYYY-MM-DD, inclusive; empty while in force
+other_order               ``primary``, ``secondary`` or ``tertiary`` when the order is
+                          known; empty: rxadj orders the payers by the standard rules
+other_employment          for a group health plan: ``active``, ``retired`` or ``cobra``
+other_subscriber_birthday MM-DD, for the birthday rule
+========================= ====================================================
+
+The family-level facts that order payers (this plan's employment status, custody,
+Medicare entitlement) have no columns: give them in a members file.
+
+JSON and YAML files have the ``MembersFile`` shape of ``engine.plans.members`` (the
+sample members file loads as is).
 
 Loading merges each family into what is on file (``merge_family``): persons are
 added or updated, coverage records are added or updated by (plan, group, start)
@@ -72,6 +102,24 @@ CSV_COLUMNS = (
     "gender",
 )
 _COVERAGE_COLUMNS = ("plan", "group", "coverage_start", "coverage_end")
+_OTHER_COLUMNS = (
+    "other_kind",
+    "other_name",
+    "other_bin",
+    "other_pcn",
+    "other_group",
+    "other_cardholder_id",
+    "other_relationship",
+    "other_person_code",
+    "other_start",
+    "other_end",
+    "other_order",
+    "other_employment",
+    "other_subscriber_birthday",
+)
+_ALL_COLUMNS = (*CSV_COLUMNS, *_COVERAGE_COLUMNS, *_OTHER_COLUMNS)
+_OTHER_KEY = ("kind", "bin", "pcn", "group", "cardholder_id", "start")
+_OTHER_REQUIRED = ("other_kind", "other_cardholder_id", "other_relationship", "other_start")
 _CHUNK = 200
 
 ParsedFamily = tuple[int, str | None, Family | str]
@@ -87,14 +135,41 @@ def _validated(data: Mapping[str, Any]) -> Family | str:
         return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
+def _add_other_coverage(others: dict[tuple[str, ...], dict[str, Any]], row: dict[str, str]) -> str:
+    """Put the row's person under its other coverage; what is wrong, or ``""``."""
+    missing = [name for name in _OTHER_REQUIRED if not row[name]]
+    if missing:
+        return f"other coverage needs {', '.join(missing)} with other_bin"
+    record = {
+        name.removeprefix("other_"): row[name] or None
+        for name in _OTHER_COLUMNS
+        if name not in ("other_relationship", "other_person_code")
+    }
+    key = tuple(record[name] or "" for name in _OTHER_KEY)
+    found = others.setdefault(key, {**record, "persons": []})
+    if {k: v for k, v in found.items() if k != "persons"} != record:
+        return f"other coverage {row['other_bin']} from {row['other_start']} is described twice"
+    found["persons"].append(
+        {
+            "person_code": row["person_code"],
+            "relationship": row["other_relationship"],
+            "other_person_code": row["other_person_code"] or None,
+        }
+    )
+    return ""
+
+
 def _csv_family(rows: list[dict[str, str]]) -> Family | str:
     persons: dict[str, dict[str, str]] = {}
     coverages: dict[tuple[str, str, str], dict[str, Any]] = {}
+    others: dict[tuple[str, ...], dict[str, Any]] = {}
     for row in rows:
         person = {name: row[name] for name in CSV_COLUMNS[1:]}
         earlier = persons.setdefault(row["person_code"], person)
         if earlier != person:
             return f"person {row['person_code']} appears twice with different details"
+        if row["other_bin"] and (problem := _add_other_coverage(others, row)):
+            return problem
         if not row["plan"]:
             continue
         if not row["group"] or not row["coverage_start"]:
@@ -113,13 +188,19 @@ def _csv_family(rows: list[dict[str, str]]) -> Family | str:
         if record["end"] != (row["coverage_end"] or None):
             return f"coverage {'/'.join(key)} has two different end dates"
         record["persons"].append(row["person_code"])
-    return _validated(
-        {
-            "cardholder_id": rows[0]["cardholder_id"],
-            "persons": list(persons.values()),
-            "coverages": list(coverages.values()),
+    family: dict[str, Any] = {
+        "cardholder_id": rows[0]["cardholder_id"],
+        "persons": list(persons.values()),
+        "coverages": list(coverages.values()),
+    }
+    if others:
+        family["cob"] = {
+            "other_coverage": [
+                {name: value for name, value in other.items() if value is not None}
+                for other in others.values()
+            ]
         }
-    )
+    return _validated(family)
 
 
 def csv_families(handle: TextIO) -> Iterator[ParsedFamily]:
@@ -137,7 +218,7 @@ def _grouped(reader: csv.DictReader[str]) -> Iterator[ParsedFamily]:
     group: list[dict[str, str]] = []
     start = 2
     for number, raw in enumerate(reader, start=2):
-        row = {name: (raw.get(name) or "").strip() for name in (*CSV_COLUMNS, *_COVERAGE_COLUMNS)}
+        row = {name: (raw.get(name) or "").strip() for name in _ALL_COLUMNS}
         if group and row["cardholder_id"] != group[0]["cardholder_id"]:
             yield start, group[0]["cardholder_id"], _csv_family(group)
             group = []
