@@ -5,7 +5,7 @@
 segments or fields that were kept) to stderr. ``encode`` writes the bytes to stdout.
 Bad input ends with exit status 2 and one line on stderr that names the offset,
 segment and field and what is wrong. ``unbatch`` and ``batch`` do the same for an
-NCPDP Batch 1.2 file (``api.commands.ncpdp_batch`` gives its JSON form).
+NCPDP Batch 1.2 file (``engine.ncpdp.batchform`` gives its JSON form).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from api.commands.ncpdp_batch import batch_from_json, batch_to_json
 from engine.ncpdp import NcpdpError, decode, encode, from_json_obj, read_batch, to_json_obj
+from engine.ncpdp.batchform import batch_from_json, batch_to_json
 
 __all__ = ["app"]
 
@@ -59,19 +59,27 @@ def decode_command(source: Source = "-") -> None:
     typer.echo(json.dumps(to_json_obj(decoded.transmission), indent=2))
 
 
+def _read_json(source: str) -> Any:
+    try:
+        return json.loads(_read(source))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _fail(f"not JSON: {exc}") from None
+
+
+def _write(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 @app.command("encode")
 def encode_command(source: Source = "-") -> None:
     """Write the bytes of a transmission given as JSON (the form decode prints)."""
-    try:
-        obj = json.loads(_read(source))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _fail(f"not JSON: {exc}") from None
+    obj = _read_json(source)
     try:
         data = encode(from_json_obj(obj))
     except NcpdpError as exc:
         raise _fail(str(exc)) from None
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    _write(data)
 
 
 @app.command("unbatch")
@@ -87,13 +95,9 @@ def unbatch_command(source: Source = "-") -> None:
 @app.command("batch")
 def batch_command(source: Source = "-") -> None:
     """Write an NCPDP Batch 1.2 file from JSON (the form unbatch prints)."""
-    try:
-        obj = json.loads(_read(source))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _fail(f"not JSON: {exc}") from None
+    obj = _read_json(source)
     try:
         data = batch_from_json(obj)
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    _write(data)

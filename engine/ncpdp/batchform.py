@@ -1,13 +1,14 @@
-"""``rxadj ncpdp unbatch`` and ``batch``: an NCPDP Batch 1.2 file as JSON, and back.
+"""An NCPDP Batch 1.2 file as JSON, and back (``rxadj ncpdp unbatch`` and ``batch``).
 
-A batch file is hard to read and harder to edit by hand (STX/ETX framing, fixed
-widths, a record count to keep right). ``unbatch`` prints it as JSON: the header,
-the trailer's message, each detail with its record number, 880-K5 reference and
-its transmission in the form ``rxadj ncpdp decode`` prints, and the records that
-are not details. A transmission that does not decode cleanly is kept as ``raw``
-text (latin-1) with its ``issues``, so nothing is lost. ``batch`` writes that JSON
-back as a batch file, counting the records itself; ``unbatch`` then ``batch``
-gives back the same bytes for a file written one record per line.
+The batch counterpart of ``engine.ncpdp.jsonform``. A batch file is hard to read and
+harder to edit by hand (STX/ETX framing, fixed widths, a record count to keep
+right). ``batch_to_json`` gives the header, the trailer's message, each detail with
+its record number, 880-K5 reference and its transmission in the form ``rxadj ncpdp
+decode`` prints, and the records that are not details. A transmission that does not
+decode cleanly is kept as ``raw`` text (latin-1) with its ``issues``, so nothing is
+lost. ``batch_from_json`` writes that JSON back as a batch file, counting the records
+itself; one then the other gives back the same bytes for a file written one record
+per line.
 """
 
 from __future__ import annotations
@@ -15,16 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.ncpdp import (
-    BatchFile,
-    BatchHeader,
-    NcpdpError,
-    decode,
-    encode,
-    from_json_obj,
-    to_json_obj,
-    write_batch,
-)
+from engine.ncpdp.batch import BatchFile, BatchHeader, write_batch
+from engine.ncpdp.decode import decode
+from engine.ncpdp.encode import encode
+from engine.ncpdp.errors import NcpdpError
+from engine.ncpdp.jsonform import from_json_obj, to_json_obj
 
 __all__ = ["batch_from_json", "batch_to_json"]
 
