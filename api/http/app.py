@@ -7,11 +7,14 @@ once per worker process.
 
 from __future__ import annotations
 
+import gc
+
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Schema
 
+from api.http.batcher import ClaimBatcher
 from api.http.claims import ClaimController
 from api.http.keys import KeyStore
 from api.http.medical import MedicalController
@@ -35,6 +38,7 @@ def create_app(
     """The HTTP service over a runtime; the runtime is closed when the app shuts down."""
     publishing = PublishingService(runtime)
     watcher = CatalogWatcher(publishing)
+    claim_metrics = metrics_registry or ClaimMetrics()
     app = Litestar(
         route_handlers=[
             ClaimController,
@@ -58,8 +62,9 @@ def create_app(
         state=State(
             {
                 "runtime": runtime,
+                "batcher": ClaimBatcher(runtime, claim_metrics),
                 "api_keys": keys,
-                "metrics": metrics_registry or ClaimMetrics(),
+                "metrics": claim_metrics,
                 "publishing": publishing,
             }
         ),
@@ -96,4 +101,27 @@ _STRICT_MODELS = frozenset(
 def create_app_from_env() -> Litestar:
     """Build settings, runtime and keys from the environment (one call per worker)."""
     settings = Settings.from_env()
-    return create_app(build_runtime(settings), KeyStore.load(settings.api_keys_file))
+    app = create_app(build_runtime(settings), KeyStore.load(settings.api_keys_file))
+    _settle_heap()
+    return app
+
+
+_YOUNG_OBJECTS = 10_000
+"""Allocations between two young collections (CPython's default is 700)."""
+
+
+def _settle_heap() -> None:
+    """Keep the start-up heap out of the cycle collector, and collect young objects less often.
+
+    A worker holds the catalog, the compiled rules and the codec's tables for its
+    whole life; each full collection walked all of them, about 100 ms at a time
+    measured under load: a pause every claim in flight waits through. Frozen, they
+    are never walked again (they are not garbage: the runtime holds them). A claim
+    allocates a few thousand short-lived objects, nearly all freed by reference
+    counting, so the young generation is collected every 10,000 allocations
+    rather than 700.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(_YOUNG_OBJECTS, middle, old)

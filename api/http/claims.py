@@ -4,9 +4,10 @@
 bytes get a reject built by the codec, and a failure behind the engine (a store that
 cannot be reached) gets a header-level reject 99 the switch can act on.
 
-The switch endpoint adjudicates on the event loop itself: the engine is pure CPU,
-Redis and the ledger's reads answer in tens of microseconds on this host, and the
-ledger commit — the one long wait — is awaited without holding a thread
+The switch endpoint adjudicates on the event loop itself, with the requests that
+arrived in the same turn of the loop as one batch (``api.http.batcher``): the
+engine is pure CPU, the batch's reads and applies are one round trip per store,
+and the ledger commit — the one long wait — is awaited without holding a thread
 (``engine.store.sql.writer.deferring``). Handing every request to a thread pool
 instead cost more than the work (the hand-offs and the fight for the GIL between
 the pool's threads and the loop). The response is sent only once the claim's
@@ -26,6 +27,7 @@ from litestar.params import Body, FromPath, JSONBody, RawBody
 from litestar.status_codes import HTTP_200_OK
 
 from api.claims_json import JsonClaim
+from api.http.batcher import ClaimBatcher
 from api.http.errors import GUARDED, WITH_LOOKUP
 from api.http.keys import Role
 from api.http.security import SECURITY, allow
@@ -34,7 +36,6 @@ from engine.adjudication.request import transmission_from_claims
 from engine.adjudication.serialize import decision_to_dict
 from engine.adjudication.transmission import adjudicate_transmission, refusal
 from engine.ncpdp import CodecIssue, Decoded, RejectCode, encode
-from engine.store.sql.writer import deferring
 
 __all__ = ["ClaimController", "received_today"]
 
@@ -79,13 +80,11 @@ class ClaimController(Controller):
         body: Annotated[RawBody, Body(media_type=_OCTETS)],
     ) -> Response[bytes]:
         """Bytes in, bytes out (the module docstring says why on the event loop)."""
-        runtime: Runtime = request.app.state.runtime
+        batcher: ClaimBatcher = request.app.state.batcher
         started = time.perf_counter()
         received = received_today()
         try:
-            with deferring() as ledger_writes:
-                result = adjudicate_transmission(body, runtime.processor, received)
-            await ledger_writes.committed()
+            result = await batcher.adjudicate(body, received)
             response, decisions = result.response, result.decisions
         except Exception:  # the switch must get a D.0 answer whatever failed behind us
             log.exception("claim processing failed; answered with reject 99")

@@ -1,4 +1,4 @@
-"""Prometheus metrics: claims by transaction code and status, reject codes, latency.
+"""Prometheus metrics: claims by transaction code and status, reject codes, latency, batches.
 
 Labels carry codes only — never a member, cardholder, prescriber or pharmacy id —
 so metrics can leave the building. With several worker processes the client's
@@ -44,6 +44,18 @@ class ClaimMetrics:
             "Time to answer a claim request",
             ["endpoint"],
             buckets=_BUCKETS,
+            registry=self.registry,
+        )
+        self.batch_size = Histogram(
+            "rxadj_claim_batch_transmissions",
+            "Transmissions adjudicated together in one batch (api.http.batcher)",
+            buckets=(1, 2, 4, 8, 16, 32, 64),
+            registry=self.registry,
+        )
+        self.alone = Counter(
+            "rxadj_claims_alone",
+            "Transmissions a batch handed back to be adjudicated alone "
+            "(a conflict with another worker, a repeated claim key, a failed batch)",
             registry=self.registry,
         )
 

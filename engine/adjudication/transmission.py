@@ -86,10 +86,14 @@ def refusal(
 
 
 def adjudicate_transmission(
-    data: bytes, processor: ClaimProcessor, received: dt.date
+    data: bytes, processor: ClaimProcessor, received: dt.date, decoded: Decoded | None = None
 ) -> TransmissionResult:
-    """Adjudicate every transaction of a request transmission and build the response."""
-    decoded = decode(data)
+    """Adjudicate every transaction of a request transmission and build the response.
+
+    ``decoded`` is ``data`` already decoded (a batch reads its claims first).
+    """
+    if decoded is None:
+        decoded = decode(data)
     transmission = decoded.transmission
     header_issues = [i for i in decoded.issues if i.transaction is None and i.segment is None]
     if (

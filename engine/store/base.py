@@ -18,11 +18,14 @@ from engine.claim import ClaimRequest
 __all__ = [
     "AccumulatorStore",
     "BatchLedger",
+    "BatchingAccumulators",
     "ClaimLedger",
     "ClaimRecord",
+    "Contended",
     "EntryKind",
     "FreshReads",
     "LedgerEntry",
+    "PrefetchingLedger",
     "StoreError",
     "StoreUnavailable",
     "read_fresh",
@@ -36,6 +39,15 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError):
     """The backing service cannot be reached; the claim must not be acknowledged."""
+
+
+class Contended(Exception):
+    """A transaction of a batch uses a claim key an earlier transmission of it uses.
+
+    The earlier one's ledger records are not written yet, so this one's duplicate
+    check could not see them: it is adjudicated alone, after the batch's records
+    are committed (``engine.adjudication.batch``).
+    """
 
 
 class AccumulatorStore(Protocol):
@@ -124,6 +136,47 @@ class BatchLedger(Protocol):
 
     def record_batch(self, entries: Sequence[LedgerEntry]) -> None:
         """Append all entries or none."""
+        ...
+
+
+@runtime_checkable
+class PrefetchingLedger(Protocol):
+    """A ledger that answers ``current`` for many claim keys in one read."""
+
+    def currents(self, claim_keys: Sequence[str]) -> dict[str, ClaimRecord | None]:
+        """The current record (or None) of every key, as ``current`` would give each."""
+        ...
+
+
+@runtime_checkable
+class BatchingAccumulators(Protocol):
+    """A store that reads many families in one round trip and applies a batch in another.
+
+    Between ``begin_batch`` and ``end_batch`` (one thread) ``apply`` only queues the
+    transaction and answers APPLIED; ``end_batch`` sends the queue and gives every
+    item's real results, which the caller must check before it trusts the item's
+    decision. Reading or applying to a family with a queued transaction first sends
+    the queue, so the read includes it, as one claim after another would see.
+    """
+
+    def prefetch(self, keys: Sequence[FamilyKey]) -> None:
+        """Read these families now, so that this batch's snapshots are fresh and local."""
+        ...
+
+    def begin_batch(self) -> None:
+        """Start queueing applies (this thread only)."""
+        ...
+
+    def batch_item(self, item: int) -> None:
+        """Attribute the applies that follow to ``item``."""
+        ...
+
+    def discard_item(self, item: int) -> None:
+        """Forget ``item``'s queued applies (it will be adjudicated alone)."""
+        ...
+
+    def end_batch(self) -> dict[int, list[ApplyResult]]:
+        """Send what is still queued; each item's results, in the order it applied."""
         ...
 
 

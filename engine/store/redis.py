@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -165,6 +165,9 @@ class RedisAccumulatorStore:
 
     def snapshot(self, key: FamilyKey) -> Snapshot:
         """The family's amounts in the plan year, its fills and version (cached if enabled)."""
+        batch: _Batch | None = getattr(self._served, "batch", None)
+        if batch is not None and batch.changes(key):
+            self._send(batch)
         entry = self.cache.get(key)
         if entry is not None:
             self.stats.cache_hits += 1
@@ -172,7 +175,18 @@ class RedisAccumulatorStore:
         return self._serve(key, self._read(key))
 
     def fresh_snapshot(self, key: FamilyKey) -> Snapshot:
-        """The snapshot as Redis holds it now, bypassing (and refreshing) the cache."""
+        """The snapshot as Redis holds it now, bypassing (and refreshing) the cache.
+
+        In a batch, a family read ahead for it is fresh: the cache follows every apply
+        of the batch to it, and a queued one is sent first.
+        """
+        batch: _Batch | None = getattr(self._served, "batch", None)
+        if batch is not None:
+            if batch.changes(key):
+                self._send(batch)
+            entry = self.cache.get(key) if key in batch.fresh else None
+            if entry is not None:
+                return self._serve(key, entry)
         return self._serve(key, self._read(key))
 
     def recorded(self, key: FamilyKey, txn_id: str) -> Mapping[str, int] | None:
@@ -187,7 +201,13 @@ class RedisAccumulatorStore:
     def apply(
         self, key: FamilyKey, txn: AccumulatorTxn, expected_version: int | None
     ) -> ApplyResult:
-        """Apply one transaction atomically: idempotent, version-checked, exact reversals."""
+        """Apply one transaction atomically: idempotent, version-checked, exact reversals.
+
+        Inside a batch (``begin_batch``) the transaction is only queued (module docstring).
+        """
+        batch: _Batch | None = getattr(self._served, "batch", None)
+        if batch is not None and batch.changes(key):
+            self._send(batch)
         fills_version = ""
         served: tuple[FamilyKey, CachedSnapshot] | None = getattr(self._served, "last", None)
         self._served.last = None
@@ -197,7 +217,17 @@ class RedisAccumulatorStore:
             and served[1].snapshot.version == expected_version
         ):
             fills_version = str(served[1].fills_version)
-        reply = self.apply_raw(key, txn, expected_version, fills_version, journal=True)
+        args = self._apply_args(key, txn, expected_version, fills_version, journal=True)
+        if batch is not None:
+            batch.queue(_Queued(key, txn, expected_version, args))
+            return ApplyResult(ApplyStatus.APPLIED, -1, dict(txn.deltas))
+        reply = self.run_script(self.layout.family_keys(key), args)
+        return self._applied(key, txn, expected_version, reply)
+
+    def _applied(
+        self, key: FamilyKey, txn: AccumulatorTxn, expected_version: int | None, reply: list[Any]
+    ) -> ApplyResult:
+        """The script's reply to an apply as a result; the snapshot cache follows it."""
         status = ApplyStatus(reply[0])
         version = int(reply[1])
         if status is ApplyStatus.APPLIED:
@@ -214,6 +244,92 @@ class RedisAccumulatorStore:
             return ApplyResult(status, version, decode_deltas(reply[2]))
         return ApplyResult(status, version)
 
+    def prefetch(self, keys: Sequence[FamilyKey]) -> None:
+        """Read every family in one MULTI/EXEC and cache it (needs ``cache_size`` > 0).
+
+        A family whose slot is unbuilt is left out: its own snapshot call reports it.
+        Failures are left to the calls that follow, which report them per claim.
+        """
+        wanted = list(dict.fromkeys(keys))
+        if not wanted or self.cache.size <= 0:
+            return
+        try:
+            with self.client.pipeline(transaction=True) as pipe:
+                for key in wanted:
+                    amounts_key, _, fills_key, _, epoch_key = self.layout.family_keys(key)
+                    pipe.exists(epoch_key)
+                    pipe.hgetall(amounts_key)
+                    pipe.hgetall(fills_key)
+                replies = pipe.execute()
+        except RedisError:
+            return
+        self.stats.round_trips += 1
+        batch: _Batch | None = getattr(self._served, "batch", None)
+        for index, key in enumerate(wanted):
+            built, amounts, fills = replies[3 * index : 3 * index + 3]
+            if built:
+                self.cache.put(key, _cached_snapshot(amounts, fills))
+                if batch is not None:
+                    batch.fresh.add(key)
+
+    def begin_batch(self) -> None:
+        """Queue this thread's applies until ``end_batch`` (``BatchingAccumulators``)."""
+        self._served.batch = _Batch()
+
+    def batch_item(self, item: int) -> None:
+        """Attribute the applies that follow to ``item``."""
+        self._served.batch.item = item
+
+    def discard_item(self, item: int) -> None:
+        """Forget ``item``'s queued applies."""
+        batch: _Batch = self._served.batch
+        batch.queued.pop(item, None)
+
+    def end_batch(self) -> dict[int, list[ApplyResult]]:
+        """Send what is still queued; every item's results, in the order it applied."""
+        batch: _Batch = self._served.batch
+        self._served.batch = None
+        self._send(batch)
+        return batch.results
+
+    def _send(self, batch: _Batch) -> None:
+        """EVALSHA every queued apply in one pipeline and keep the results by item.
+
+        Also called in the middle of a batch, before a family with a queued apply is
+        read again: the cache then follows the applied transactions
+        (``SnapshotCache.advance``), so the read sees them as a claim alone would. A
+        reply that is not a result (the script was flushed: NOSCRIPT) is run again
+        alone through ``run_script``, which reloads it.
+        """
+        queued = [(item, q) for item, items in batch.queued.items() for q in items]
+        batch.queued.clear()
+        if not queued:
+            return
+        sha = self._sha or self.load_script()
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                for _, q in queued:
+                    keys = self.layout.family_keys(q.key)
+                    pipe.evalsha(sha, len(keys), *keys, *q.args)
+                replies = pipe.execute(raise_on_error=False)
+        except RedisError as exc:
+            raise _wrap(exc) from exc
+        self.stats.round_trips += 1
+        for (item, q), raw in zip(queued, replies, strict=True):
+            if isinstance(raw, NoScriptError):
+                reply = self.run_script(self.layout.family_keys(q.key), q.args)
+            elif isinstance(raw, Exception):
+                raise _wrap(raw) if isinstance(raw, RedisError) else raw
+            elif raw[0] == "unbuilt":
+                raise SlotUnbuilt(
+                    "accumulators in redis are not built (redis restarted empty?): "
+                    "run `rxadj accumulators rebuild`"
+                )
+            else:
+                reply = raw
+            result = self._applied(q.key, q.txn, q.expected_version, list(reply))
+            batch.results.setdefault(item, []).append(result)
+
     def apply_raw(
         self,
         key: FamilyKey,
@@ -224,8 +340,20 @@ class RedisAccumulatorStore:
         journal: bool,
     ) -> list[Any]:
         """Run the script's apply; ``journal=False`` for replays of ledgered transactions."""
+        args = self._apply_args(key, txn, expected_version, fills_version, journal=journal)
+        return self.run_script(self.layout.family_keys(key), args)
+
+    def _apply_args(
+        self,
+        key: FamilyKey,
+        txn: AccumulatorTxn,
+        expected_version: int | None,
+        fills_version: str,
+        *,
+        journal: bool,
+    ) -> tuple[str, ...]:
         member = self.layout.journal_member(key, txn.id) if journal else ""
-        args = (
+        return (
             "apply",
             txn.id,
             "" if expected_version is None else str(expected_version),
@@ -235,4 +363,31 @@ class RedisAccumulatorStore:
             "" if txn.fill is None else encode_fill(txn.fill, txn.id),
             member,
         )
-        return self.run_script(self.layout.family_keys(key), args)
+
+
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """An apply held back until the end of its batch."""
+
+    key: FamilyKey
+    txn: AccumulatorTxn
+    expected_version: int | None
+    args: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Batch:
+    """One thread's batch: applies queued by item, results of those sent, fresh families."""
+
+    item: int = -1
+    queued: dict[int, list[_Queued]] = field(default_factory=dict)
+    results: dict[int, list[ApplyResult]] = field(default_factory=dict)
+    fresh: set[FamilyKey] = field(default_factory=set)
+
+    def changes(self, key: FamilyKey) -> bool:
+        """Whether a queued apply changes this family (reading it must send the queue)."""
+        return any(q.key == key for items in self.queued.values() for q in items)
+
+    def queue(self, queued: _Queued) -> None:
+        """Hold an apply for the current item."""
+        self.queued.setdefault(self.item, []).append(queued)

@@ -5,16 +5,21 @@ thread (``engine.store.sql.writer.deferring``). Through the real app: a duplicat
 of a paid claim answers D with the original figures, a B1 after a reversal gets the
 next sequence, a claim applied to Redis before a "crash" (never ledgered) is
 replayed when the switch retries and is counted once, and a transmission whose
-second transaction repeats its first sees the first as paid.
+second transaction repeats its first sees the first as paid. Claims of one family
+that arrive together are priced one after the other, through the app and through
+the batcher that gathers one turn of the event loop into a batch.
 """
 
+import asyncio
 import datetime as dt
 
 import pytest
-from litestar.testing import TestClient
+from litestar.testing import AsyncTestClient, TestClient
 
 from api.http.app import create_app
+from api.http.batcher import ClaimBatcher
 from api.http.keys import KeyStore, Role
+from api.http.metrics import ClaimMetrics
 from api.runtime import build_runtime
 from api.settings import Settings
 from engine.accumulators import FamilyKey
@@ -31,9 +36,8 @@ KEY = FamilyKey("ZZT100001", dt.date(2026, 1, 1))
 BRAND_B = "22222222201"
 
 
-@pytest.fixture
-def service(catalog, redis_url, redis_prefix, tmp_path):
-    settings = Settings.from_env(
+def _settings(redis_url, redis_prefix, tmp_path):
+    return Settings.from_env(
         {
             "RXADJ_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}",
             "RXADJ_REDIS_URL": redis_url,
@@ -44,6 +48,11 @@ def service(catalog, redis_url, redis_prefix, tmp_path):
             "RXADJ_RECOVERY_GRACE": "1",
         }
     )
+
+
+@pytest.fixture
+def service(catalog, redis_url, redis_prefix, tmp_path):
+    settings = _settings(redis_url, redis_prefix, tmp_path)
     keys = KeyStore.load(settings.api_keys_file)
     key = keys.create(Role.SWITCH, "switch")
     runtime = build_runtime(settings, catalog=catalog)
@@ -98,3 +107,62 @@ def test_a_repeated_transaction_in_one_transmission_sees_the_first(service):
     claim = make_claim("ZZT100001", "001", BRAND_B, 303, day=DAY)
     statuses = [status for status, _ in _send(client, claim, claim)]
     assert statuses == ["P", "D"]
+
+
+_TOGETHER = [
+    make_claim("ZZT900001", person, "11111111201", 900 + n, day=DAY)
+    for n, person in enumerate(("001", "002", "003"))
+]
+"""TEST-TIGHT (deductible $40 / $100, out-of-pocket $150 / $250, tier 2 is 30%): in
+whatever order, two of these $242.00 claims pay $40 + $60.60 each and the third meets
+the family maximum with $250 - $201.20 = $48.80."""
+
+
+def _patient_pays(answers: list[bytes]) -> list[int]:
+    pays = []
+    for answer in answers:
+        [transaction] = decode(answer).transmission.transactions
+        assert transaction.segment("21").get("AN") == "P"
+        pays.append(transaction.segment("23").get("F5"))
+    return sorted(pays)
+
+
+def test_claims_of_one_family_sent_together_over_http(catalog, redis_url, redis_prefix, tmp_path):
+    settings = _settings(redis_url, redis_prefix, tmp_path)
+    key = KeyStore.load(settings.api_keys_file).create(Role.SWITCH, "together")
+    runtime = build_runtime(settings, catalog=catalog)
+    app = create_app(runtime, KeyStore.load(settings.api_keys_file))
+    bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
+
+    async def send_together() -> list[bytes]:
+        async with AsyncTestClient(app) as client:
+            client.headers["X-API-Key"] = key
+            answers = await asyncio.gather(*(client.post("/v1/ncpdp", content=b) for b in bodies))
+        return [a.content for a in answers]
+
+    assert _patient_pays(asyncio.run(send_together())) == [4880, 10060, 10060]
+
+
+def test_the_batcher_adjudicates_what_arrives_in_one_turn_as_one_batch(
+    catalog, redis_url, redis_prefix, tmp_path
+):
+    runtime = build_runtime(_settings(redis_url, redis_prefix, tmp_path), catalog=catalog)
+    metrics = ClaimMetrics()
+    batcher = ClaimBatcher(runtime, metrics)
+    bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
+
+    async def together() -> list[bytes]:
+        results = await asyncio.gather(*(batcher.adjudicate(b, DAY) for b in bodies))
+        return [result.response for result in results]
+
+    try:
+        assert _patient_pays(asyncio.run(together())) == [4880, 10060, 10060]
+        # answered only once durable: the ledger has all three
+        for claim in _TOGETHER:
+            assert runtime.ledger.current(claim_key(claim)).sequence == 1
+    finally:
+        runtime.close()
+    sample = metrics.registry.get_sample_value
+    assert sample("rxadj_claim_batch_transmissions_count") == 1
+    assert sample("rxadj_claim_batch_transmissions_sum") == 3
+    assert sample("rxadj_claims_alone_total") == 0

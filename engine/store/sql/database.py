@@ -24,7 +24,20 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Select, create_engine, event, make_url
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Select,
+    String,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    make_url,
+    select,
+)
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -168,6 +181,18 @@ def database_errors() -> Iterator[None]:
         raise StoreUnavailable(
             f"the ledger database is unavailable: {describe_database_error(exc)}"
         ) from None
+
+
+def key_in(column: Any, dialect: str) -> Any:
+    """``column`` IN a list given as the single parameter ``keys``.
+
+    A PostgreSQL array (``= ANY``) or, on SQLite, a JSON array read by ``json_each``:
+    one statement text for any number of keys, so it is prepared once.
+    """
+    if dialect == "postgresql":
+        return column == any_(bindparam("keys", type_=ARRAY(String)))
+    keys = func.json_each(bindparam("keys"))
+    return column.in_(select(literal_column("value")).select_from(keys))
 
 
 class Prepared:

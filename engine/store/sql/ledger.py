@@ -21,10 +21,11 @@ pooled connection (``engine.store.sql.database.RawReads``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, exists, insert, select
+from sqlalchemy import Connection, Engine, bindparam, exists, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.accumulators import AccumulatorTxn, FamilyKey, negate
@@ -43,6 +44,7 @@ from engine.store.sql.database import (
     RawReads,
     connect,
     database_errors,
+    key_in,
     migrate,
     writer_lock_file,
 )
@@ -87,6 +89,10 @@ _CURRENT = (
     .limit(1)
 )
 """A key's latest paid entry, and whether a reversal of its sequence follows it."""
+_HISTORY = select(
+    _CLAIMS.c.claim_key, _CLAIMS.c.id, _CLAIMS.c.sequence, _CLAIMS.c.kind, _CLAIMS.c.decision
+).where(or_(_CLAIMS.c.kind == "paid", _CLAIMS.c.kind == "reversed"))
+"""The paid and reversal entries of many keys (``SqlLedger.currents`` adds the key filter)."""
 _ORIGINAL = select(_ACC.c.seq, _ACC.c.deltas).where(_ACC.c.txn_id == bindparam("txn_id"))
 _INSERT_CLAIMS = insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True)
 _BULK_CLAIMS = BulkInsert(_CLAIMS, returning="id")
@@ -228,6 +234,9 @@ class SqlLedger:
         )
         self.reads = RawReads(url)
         self._current = self.reads.prepare(_CURRENT, "claim_key")
+        self._history = self.reads.prepare(
+            _HISTORY.where(key_in(_CLAIMS.c.claim_key, self.reads.dialect.name)), "keys"
+        )
 
     @classmethod
     def open(cls, url: str, **options: Any) -> SqlLedger:
@@ -256,6 +265,32 @@ class SqlLedger:
             return None
         sequence, decision, reversed_ = row
         return ClaimRecord(claim_key, sequence, decision_from_dict(decision), bool(reversed_))
+
+    def currents(self, claim_keys: Sequence[str]) -> dict[str, ClaimRecord | None]:
+        """``current`` for many keys in one statement (a batch of claims' duplicate checks).
+
+        The key list is one parameter (a PostgreSQL array, a JSON array on SQLite),
+        so the statement is prepared once whatever the batch size.
+        """
+        wanted = list(dict.fromkeys(claim_keys))
+        found: dict[str, ClaimRecord | None] = dict.fromkeys(wanted)
+        if not wanted:
+            return found
+        settle()
+        parameter = wanted if self.reads.dialect.name == "postgresql" else json.dumps(wanted)
+        paid: dict[str, tuple[int, int, Any]] = {}
+        reversals: dict[str, list[tuple[int, int]]] = {}
+        for key, entry_id, sequence, kind, decision in self.reads.all(
+            self._history, keys=parameter
+        ):
+            if kind == "reversed":
+                reversals.setdefault(key, []).append((entry_id, sequence))
+            elif key not in paid or entry_id > paid[key][0]:
+                paid[key] = (entry_id, sequence, decision)
+        for key, (entry_id, sequence, decision) in paid.items():
+            reversed_ = any(s == sequence and i > entry_id for i, s in reversals.get(key, ()))
+            found[key] = ClaimRecord(key, sequence, decision_from_dict(decision), reversed_)
+        return found
 
     def record(self, entry: LedgerEntry) -> None:
         """Append an entry durably; PAID and REVERSED entries change the key's current state."""
