@@ -178,7 +178,8 @@ def adjudicate_batch(
     accumulators.begin_batch()
     try:
         decoded = [decode(data) for data, _ in requests]
-        currents, order = _read_ahead(processor, [_claims(d) for d in decoded])
+        claims = [_claims(d) for d in decoded]
+        currents, order = _read_ahead(processor, claims)
         ledger = _HeldLedger(processor.ledger, currents)
         batched = ClaimProcessor(
             processor.catalog,
@@ -193,7 +194,9 @@ def adjudicate_batch(
             accumulators.batch_item(item)
             ledger.item = item
             try:
-                results[item] = adjudicate_transmission(data, batched, received, decoded[item])
+                results[item] = adjudicate_transmission(
+                    data, batched, received, decoded[item], claims[item] or None
+                )
             except Contended:
                 accumulators.discard_item(item)
                 ledger.held.pop(item, None)

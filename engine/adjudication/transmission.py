@@ -86,11 +86,16 @@ def refusal(
 
 
 def adjudicate_transmission(
-    data: bytes, processor: ClaimProcessor, received: dt.date, decoded: Decoded | None = None
+    data: bytes,
+    processor: ClaimProcessor,
+    received: dt.date,
+    decoded: Decoded | None = None,
+    claims: list[ClaimRequest] | None = None,
 ) -> TransmissionResult:
     """Adjudicate every transaction of a request transmission and build the response.
 
-    ``decoded`` is ``data`` already decoded (a batch reads its claims first).
+    ``decoded`` is ``data`` already decoded and ``claims`` its claims (a batch reads
+    them first).
     """
     if decoded is None:
         decoded = decode(data)
@@ -112,7 +117,8 @@ def adjudicate_transmission(
         return TransmissionResult(encode(response), decoded, (None,), (refused,))
     header = transmission.header
     shared = [_reject(i) for i in decoded.issues if i.transaction is None and i.segment]
-    claims = claims_from_transmission(transmission)
+    if claims is None:
+        claims = claims_from_transmission(transmission)
     decisions: list[Decision] = []
     for index, claim in enumerate(claims, start=1):
         local = [_reject(i) for i in decoded.issues if i.transaction == index]

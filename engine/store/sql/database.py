@@ -29,7 +29,6 @@ from sqlalchemy import (
     Engine,
     Select,
     String,
-    any_,
     bindparam,
     create_engine,
     event,
@@ -37,6 +36,7 @@ from sqlalchemy import (
     literal_column,
     make_url,
     select,
+    true,
 )
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -183,16 +183,25 @@ def database_errors() -> Iterator[None]:
         ) from None
 
 
-def key_in(column: Any, dialect: str) -> Any:
-    """``column`` IN a list given as the single parameter ``keys``.
+def for_each_key(build: Callable[[Callable[[Any], Any]], Select[Any]], dialect: str) -> Select[Any]:
+    """A statement over a list of keys given as the single parameter ``keys``.
 
-    A PostgreSQL array (``= ANY``) or, on SQLite, a JSON array read by ``json_each``:
-    one statement text for any number of keys, so it is prepared once.
+    ``build(match)`` makes the statement with ``match(column)`` as its key
+    condition. On PostgreSQL the list is an array and the statement runs once per
+    element (``unnest`` joined LATERAL, kept apart by ``OFFSET 0`` so the planner
+    cannot merge it into one join), so each key is an index lookup whatever the
+    planner guesses of the tables: with no statistics (autovacuum off) it guessed
+    a sequential scan of the whole ledger per batch. On SQLite the list is a JSON
+    array read by ``json_each``. Either way one
+    statement text serves any number of keys, so it is prepared once.
     """
     if dialect == "postgresql":
-        return column == any_(bindparam("keys", type_=ARRAY(String)))
-    keys = func.json_each(bindparam("keys"))
-    return column.in_(select(literal_column("value")).select_from(keys))
+        unnest = func.unnest(bindparam("keys", type_=ARRAY(String)))
+        keys = unnest.table_valued("key").render_derived(name="k")
+        each = build(lambda column: column == keys.c.key).offset(0).lateral("each_key")
+        return select(*each.c).select_from(keys.join(each, true()))
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam("keys")))
+    return build(lambda column: column.in_(listed))
 
 
 class Prepared:

@@ -44,7 +44,7 @@ from engine.store.sql.database import (
     RawReads,
     connect,
     database_errors,
-    key_in,
+    for_each_key,
     migrate,
     writer_lock_file,
 )
@@ -235,7 +235,10 @@ class SqlLedger:
         self.reads = RawReads(url)
         self._current = self.reads.prepare(_CURRENT, "claim_key")
         self._history = self.reads.prepare(
-            _HISTORY.where(key_in(_CLAIMS.c.claim_key, self.reads.dialect.name)), "keys"
+            for_each_key(
+                lambda match: _HISTORY.where(match(_CLAIMS.c.claim_key)), self.reads.dialect.name
+            ),
+            "keys",
         )
 
     @classmethod

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func
 from engine.cob.coverage import FamilyCob, family_cob_from_json, family_cob_to_json
 from engine.loading.members import merge_family
 from engine.plans.members import Coverage, Family, Person
-from engine.store.sql.database import RawReads, database_errors, key_in
+from engine.store.sql.database import RawReads, database_errors, for_each_key
 from engine.store.sql.models import AuditRow, CoverageRow, FamilyRow, PersonRow, utcnow
 from engine.store.sql.throttle import Throttle
 
@@ -169,9 +169,8 @@ class SqlMemberDirectory:
         self.max_families = max_families
         self.reads = RawReads(reader.url.render_as_string(hide_password=False))
         self._family_of = self.reads.prepare(_FAMILY_OF, "card")
-        dialect = self.reads.dialect.name
         self._families_of = self.reads.prepare(
-            _family_rows(lambda column: key_in(column, dialect)), "keys"
+            for_each_key(_family_rows, self.reads.dialect.name), "keys"
         )
         self._audit_since = self.reads.prepare(_AUDIT_SINCE, "seen")
         self._last_audit = self.reads.prepare(_LAST_AUDIT)
