@@ -4,13 +4,14 @@ Every request that reaches the NCPDP handler in one turn of the event loop joins
 the same batch, which starts on the next turn (``call_soon``): under light load a
 batch is one claim and costs what it did alone; under load the batch grows by
 itself and each claim's share of the round trips shrinks
-(``engine.adjudication.batch``). A claim is still answered only once its ledger
-records are committed.
+(``engine.adjudication.batch``). The batch's ledger records are committed right
+here, in one transaction (``engine.store.sql.writer.writing_here`` says why not in
+the writer's thread), and a claim is answered only once they are.
 
 Transmissions the batch hands back, and every transmission of a batch that failed
 as a whole, are adjudicated alone afterwards, the ordinary way, once the batch's
 own records are committed: a claim repeated within one batch then finds the first
-one paid.
+one paid. A lone claim (the usual case under light load) goes that way at once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from api.runtime import Runtime
 from engine.adjudication.batch import BatchOutcome, adjudicate_batch, batchable
 from engine.adjudication.transmission import TransmissionResult, adjudicate_transmission
 from engine.store.base import record_together
-from engine.store.sql.writer import Deferred, deferring
+from engine.store.sql.writer import writing_here
 
 __all__ = ["ClaimBatcher"]
 
@@ -43,6 +44,17 @@ def _fail(future: asyncio.Future[TransmissionResult], error: BaseException) -> N
         future.set_exception(error)
 
 
+def _answer(
+    future: asyncio.Future[TransmissionResult],
+    result: TransmissionResult,
+    error: BaseException | None,
+) -> None:
+    if error is None:
+        _settle(future, result)
+    else:
+        _fail(future, error)
+
+
 class ClaimBatcher:
     """Collects one event loop's NCPDP requests into batches of at most ``max_batch``."""
 
@@ -52,7 +64,6 @@ class ClaimBatcher:
         self.max_batch = max_batch
         self._waiting: list[_Waiting] = []
         self._scheduled = False
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def adjudicate(self, data: bytes, received: dt.date) -> TransmissionResult:
         """The transmission's result, once its ledger records are durable."""
@@ -68,11 +79,14 @@ class ClaimBatcher:
         self._scheduled = False
         waiting, self._waiting = self._waiting, []
         for start in range(0, len(waiting), self.max_batch):
-            task = asyncio.ensure_future(self._run(waiting[start : start + self.max_batch]))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            batch = waiting[start : start + self.max_batch]
+            try:
+                self._run(batch)
+            except Exception as exc:  # every request must get an answer, even then
+                for _, _, future in batch:
+                    _fail(future, exc)
 
-    async def _run(self, batch: list[_Waiting]) -> None:
+    def _run(self, batch: list[_Waiting]) -> None:
         processor = self.runtime.processor
         outcomes = [BatchOutcome(None) for _ in batch]
         self.metrics.batch_size.observe(len(batch))
@@ -86,33 +100,37 @@ class ClaimBatcher:
                     type(exc).__name__,
                 )
             self.metrics.alone.inc(sum(1 for outcome in outcomes if outcome.result is None))
-        recorded: list[tuple[asyncio.Future[TransmissionResult], TransmissionResult, Deferred]] = []
-        for (_, _, future), outcome in zip(batch, outcomes, strict=True):
-            if outcome.result is None:
-                continue
-            try:
-                with deferring() as writes:
+        answered: list[tuple[asyncio.Future[TransmissionResult], TransmissionResult, int, int]]
+        answered = []
+        with writing_here() as held:
+            for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                if outcome.result is None:
+                    continue
+                start = len(held.jobs)
+                try:
                     for entries in outcome.entries:
                         record_together(processor.ledger, entries)
-            except Exception as exc:
-                _fail(future, exc)
-                continue
-            recorded.append((future, outcome.result, writes))
-        for future, result, writes in recorded:
-            try:
-                await writes.committed()
-            except Exception as exc:
-                _fail(future, exc)
-            else:
-                _settle(future, result)
+                except Exception as exc:
+                    held.discard(start)
+                    _fail(future, exc)
+                    continue
+                answered.append((future, outcome.result, start, len(held.jobs)))
+        held.commit()
+        for future, result, start, end in answered:
+            _answer(future, result, held.error(start, end))
         for (data, received, future), outcome in zip(batch, outcomes, strict=True):
-            if outcome.result is not None:
-                continue
-            try:
-                with deferring() as writes:
-                    result = adjudicate_transmission(data, processor, received)
-                await writes.committed()
-            except Exception as exc:
-                _fail(future, exc)
-            else:
-                _settle(future, result)
+            if outcome.result is None:
+                self._alone(data, received, future)
+
+    def _alone(
+        self, data: bytes, received: dt.date, future: asyncio.Future[TransmissionResult]
+    ) -> None:
+        """Adjudicate one transmission the ordinary way and commit its records here."""
+        try:
+            with writing_here() as held:
+                result = adjudicate_transmission(data, self.runtime.processor, received)
+            held.commit()
+        except Exception as exc:
+            _fail(future, exc)
+            return
+        _answer(future, result, held.error(0, len(held.jobs)))

@@ -8,7 +8,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 
 from engine.store.base import StoreError, StoreUnavailable
 from engine.store.sql.database import connect, writer_lock_file
-from engine.store.sql.writer import GroupCommitWriter, deferring, settle
+from engine.store.sql.writer import GroupCommitWriter, deferring, settle, writing_here
 
 META = MetaData()
 ROWS = Table("rows", META, Column("id", Integer, primary_key=True))
@@ -126,6 +126,57 @@ def test_deferred_rows_are_queued_then_awaited_and_read_after_settling(engine):
     with pytest.raises(StoreError):
         asyncio.run(request([2]))  # a failed commit reaches the awaiting request
     writer.close()
+
+
+def _stored(engine):
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(ROWS.c.id)).scalars())
+
+
+def test_held_rows_are_written_in_the_callers_thread_in_one_commit(engine):
+    confirmed = []
+    writers = set()
+
+    def rows(conn, payloads):
+        writers.add(threading.current_thread())
+        return _rows(conn, payloads)
+
+    writer = GroupCommitWriter(engine, on_committed=confirmed.extend)
+    with writing_here() as held:
+        for payload in ([1, 2], [3], [3, 4], [5]):  # the third repeats id 3: it fails
+            assert writer.submit_rows(rows, payload) == ()
+    assert _stored(engine) == []  # nothing before the commit
+    held.commit()
+    assert writers == {threading.current_thread()}
+    assert _stored(engine) == [1, 2, 3, 5]
+    assert [held.error(n, n + 1) is None for n in range(4)] == [True, True, False, True]
+    assert isinstance(held.error(0, 4), StoreError)
+    # one transaction for the batch, then one per job after the failure
+    assert (writer.stats.commits, writer.stats.writes) == (3, 3)
+    writer.close()
+    assert sorted(confirmed) == [1, 2, 3, 5]
+
+
+def test_a_held_read_commits_its_own_writes_first_and_discarded_jobs_are_not_written(engine):
+    writer = GroupCommitWriter(engine)
+    with writing_here() as held:
+        writer.submit_rows(_rows, [1])
+        settle()  # what a ledger read in the same context does first
+        assert _stored(engine) == [1]
+        start = len(held.jobs)
+        writer.submit_rows(_rows, [2])
+        held.discard(start)  # its caller failed after queueing it
+        writer.submit_rows(_rows, [3])
+    held.commit()
+    assert _stored(engine) == [1, 3]
+    with writing_here() as held:
+        writer.submit_rows(_rows, [4])
+        writer.close()  # the service stops between adjudicating and committing
+        with pytest.raises(StoreUnavailable, match="closed"):
+            writer.submit_rows(_rows, [5])
+    held.commit()
+    assert isinstance(held.error(0, 1), StoreUnavailable)
+    assert _stored(engine) == [1, 3]
 
 
 def test_writers_of_two_engines_take_turns_through_the_lock_file(tmp_path):
