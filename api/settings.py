@@ -21,6 +21,8 @@ RXADJ_LEDGER_LEASE           seconds a ledger write may wait before ``10``
 RXADJ_LEDGER_MAX_BATCH       most records one group commit takes    ``500``
 RXADJ_RECOVERY_GRACE         seconds before recovery may undo an    ``30`` (over 2 x lease)
                              unconfirmed Redis transaction
+RXADJ_BATCH_WAIT             longest (seconds) the HTTP service     ``0.005``
+                             gathers arriving claims into one batch
 RXADJ_MEMBER_CACHE_TTL       longest (seconds) a cached family is   ``60``
                              reused; changes loaded anywhere are
                              seen within about a second (the audit
@@ -107,6 +109,7 @@ class Settings:
     ledger_max_batch: int = 500
     recovery_grace: float = 30.0
     member_cache_ttl: float = 60.0
+    batch_wait: float = 0.005
     edit_backend: EditBackend = "compiled"
     published_dir: Path = REPO_ROOT / "var" / "published"
     api_keys_file: Path = REPO_ROOT / "var" / "api-keys.json"
@@ -139,6 +142,7 @@ class Settings:
             ledger_max_batch=max(1, int(_number(env, "RXADJ_LEDGER_MAX_BATCH", 500))),
             recovery_grace=_number(env, "RXADJ_RECOVERY_GRACE", 30.0),
             member_cache_ttl=_number(env, "RXADJ_MEMBER_CACHE_TTL", 60.0),
+            batch_wait=_number(env, "RXADJ_BATCH_WAIT", 0.005),
             edit_backend=env.get("RXADJ_EDIT_BACKEND") or "compiled",  # type: ignore[arg-type]
             published_dir=Path(env.get("RXADJ_PUBLISHED_DIR") or REPO_ROOT / "var" / "published"),
             api_keys_file=Path(

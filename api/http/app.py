@@ -62,7 +62,7 @@ def create_app(
         state=State(
             {
                 "runtime": runtime,
-                "batcher": ClaimBatcher(runtime, claim_metrics),
+                "batcher": ClaimBatcher(runtime, claim_metrics, runtime.settings.batch_wait),
                 "api_keys": keys,
                 "metrics": claim_metrics,
                 "publishing": publishing,

@@ -1,12 +1,18 @@
 """The switch's claims that arrive together, adjudicated as one batch.
 
-Every request that reaches the NCPDP handler in one turn of the event loop joins
-the same batch, which starts on the next turn (``call_soon``): under light load a
-batch is one claim and costs what it did alone; under load the batch grows by
-itself and each claim's share of the round trips shrinks
-(``engine.adjudication.batch``). The batch's ledger records are committed right
-here, in one transaction (``engine.store.sql.writer.writing_here`` says why not in
-the writer's thread), and a claim is answered only once they are.
+Requests that reach the NCPDP handler close together join one batch. The batch
+starts a millisecond after its first request, or, while requests keep arriving,
+a millisecond after the last, but never later than ``wait`` seconds after the
+first. A batch runs on the event loop itself and holds it, and a request needs
+several turns of the loop to get from the socket to the handler: starting a
+batch on every turn (``call_soon``) held each of those steps up behind one
+(measured at 300 claims/s on one worker: 14 ms in the handler, 58 ms as the
+switch saw it), while the pauses let them through. Under light load a claim
+waits a millisecond and costs what it did alone; under load batches grow and
+each claim's share of the round trips shrinks (``engine.adjudication.batch``).
+The batch's ledger records are committed right here, in one transaction
+(``engine.store.sql.writer.writing_here`` says why not in the writer's thread),
+and a claim is answered only once they are.
 
 Transmissions the batch hands back, and every transmission of a batch that failed
 as a whole, are adjudicated alone afterwards, the ordinary way, once the batch's
@@ -30,6 +36,9 @@ from engine.store.sql.writer import writing_here
 __all__ = ["ClaimBatcher"]
 
 log = logging.getLogger("rxadj.http")
+
+_STEP = 0.001
+"""How long a batch waits at a time for more requests (module docstring)."""
 
 _Waiting = tuple[bytes, dt.date, "asyncio.Future[TransmissionResult]"]
 
@@ -58,12 +67,17 @@ def _answer(
 class ClaimBatcher:
     """Collects one event loop's NCPDP requests into batches of at most ``max_batch``."""
 
-    def __init__(self, runtime: Runtime, metrics: ClaimMetrics, max_batch: int = 64) -> None:
+    def __init__(
+        self, runtime: Runtime, metrics: ClaimMetrics, wait: float = 0.005, max_batch: int = 64
+    ) -> None:
         self.runtime = runtime
         self.metrics = metrics
+        self.wait = wait
         self.max_batch = max_batch
         self._waiting: list[_Waiting] = []
         self._scheduled = False
+        self._first = 0.0
+        self._seen = 0
 
     async def adjudicate(self, data: bytes, received: dt.date) -> TransmissionResult:
         """The transmission's result, once its ledger records are durable."""
@@ -72,10 +86,17 @@ class ClaimBatcher:
         self._waiting.append((data, received, future))
         if not self._scheduled:
             self._scheduled = True
-            loop.call_soon(self._start)
+            self._first = loop.time()
+            self._seen = len(self._waiting)
+            loop.call_later(_STEP, self._start, loop)
         return await future
 
-    def _start(self) -> None:
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        arriving = self._seen < len(self._waiting) < self.max_batch
+        if arriving and loop.time() < self._first + self.wait:
+            self._seen = len(self._waiting)
+            loop.call_later(_STEP, self._start, loop)
+            return
         self._scheduled = False
         waiting, self._waiting = self._waiting, []
         for start in range(0, len(waiting), self.max_batch):

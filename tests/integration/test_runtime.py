@@ -20,6 +20,10 @@ def test_settings_defaults_and_their_checks():
     assert (settings.redis_url, settings.database_url) == (None, DEFAULT_DATABASE_URL)
     assert DEFAULT_DATABASE_URL.endswith("/var/rxadj.sqlite3")
     assert Settings.from_env({"RXADJ_SNAPSHOT_CACHE": "0"}).snapshot_cache == 0
+    assert settings.batch_wait == 0.005
+    assert Settings.from_env({"RXADJ_BATCH_WAIT": "0.02"}).batch_wait == 0.02
+    with pytest.raises(SettingsError, match="must not be negative"):
+        Settings.from_env({"RXADJ_BATCH_WAIT": "-1"})
     with pytest.raises(SettingsError, match="not a number"):
         Settings.from_env({"RXADJ_LEDGER_LEASE": "soon"})
     with pytest.raises(SettingsError, match="must exceed twice"):
