@@ -7,8 +7,8 @@ cannot be reached) gets a header-level reject 99 the switch can act on.
 The switch endpoint adjudicates on the event loop itself, with the requests that
 arrived in the same turn of the loop as one batch (``api.http.batcher``): the
 engine is pure CPU, the batch's reads and applies are one round trip per store,
-and the ledger commit — the one long wait — is awaited without holding a thread
-(``engine.store.sql.writer.deferring``). Handing every request to a thread pool
+and the batch's ledger records are committed in one transaction
+(``engine.store.sql.writer.writing_here``). Handing every request to a thread pool
 instead cost more than the work (the hand-offs and the fight for the GIL between
 the pool's threads and the loop). The response is sent only once the claim's
 ledger record is committed, as before. The JSON endpoint keeps ``sync_to_thread``.

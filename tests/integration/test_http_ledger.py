@@ -1,7 +1,7 @@
 """The switch endpoint on its event loop over real Redis and a real SQLite ledger.
 
-``POST /v1/ncpdp`` adjudicates on the loop and awaits the ledger commit without a
-thread (``engine.store.sql.writer.deferring``). Through the real app: a duplicate
+``POST /v1/ncpdp`` adjudicates on the loop and commits the ledger records there
+(``engine.store.sql.writer.writing_here``). Through the real app: a duplicate
 of a paid claim answers D with the original figures, a B1 after a reversal gets the
 next sequence, a claim applied to Redis before a "crash" (never ledgered) is
 replayed when the switch retries and is counted once, and a transmission whose

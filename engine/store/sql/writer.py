@@ -24,22 +24,18 @@ which with two busy workers put tens of milliseconds on the tail latency, while
 the kernel hands an ``flock`` over at once. SQLite's lock stays the guard against
 every other process (a member load, a rebuild).
 
-Inside ``deferring()`` (the HTTP handler adjudicating on its event loop) rows are
-queued without waiting and the caller awaits ``Deferred.committed()`` before it
-answers: the claim is still acknowledged only once durable, but no thread sits
-blocked per request. A ledger read in the same context first waits for the
-context's own queued writes (``settle``), so a transmission's later transaction
-sees its earlier ones exactly as with waiting writes.
-
-Inside ``writing_here()`` (the HTTP batcher, which has a whole batch of claims'
-records at once) rows are only collected, and ``Held.commit`` writes them in the
-caller's own thread, in one transaction, with the same lease, retry and
-unknown-commit rules. Handing them to the writer thread instead cost the event
-loop more than the commit: under load the writer and the loop took turns at the
-interpreter lock, and every turn the writer waited for (one per round trip of its
-pipeline) could take the loop's whole switch interval, 5 ms; the commit of a
-batch averaged 15 ms at 500 claims/s. A lock keeps the caller's commits and the
-writer thread's apart.
+Inside ``writing_here()`` (the HTTP batcher, on its event loop, with a whole batch
+of claims' records at once) rows are only collected, and ``Held.commit`` writes
+them in the caller's own thread, in one transaction, with the same lease, retry
+and unknown-commit rules: the claims are still acknowledged only once durable.
+Handing them to the writer thread instead (and awaiting a future the writer set)
+cost the event loop more than the commit: under load the writer and the loop took
+turns at the interpreter lock, and every turn the writer waited for (one per
+round trip of its pipeline) could take the loop's whole switch interval, 5 ms; the
+commit of a batch averaged 15 ms at 500 claims/s. A lock keeps the caller's
+commits and the writer thread's apart. A ledger read in the same context first
+commits the context's own collected writes (``settle``), so a transmission's later
+transaction sees its earlier ones exactly as with waiting writes.
 
 A write may also be submitted as rows for a ``BatchWrite``: consecutive jobs of one
 batch function in a batch are written by a single call (one executemany instead of
@@ -49,7 +45,6 @@ a statement per caller), in the order they were queued. Such a job written alone
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import logging
 import queue
@@ -70,12 +65,10 @@ from engine.store.sql.database import describe_database_error
 
 __all__ = [
     "BatchWrite",
-    "Deferred",
     "GroupCommitWriter",
     "Held",
     "Write",
     "WriterStats",
-    "deferring",
     "settle",
     "writing_here",
 ]
@@ -97,79 +90,13 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
     result: Sequence[Any] = ()
-    notify: Callable[[], None] | None = None
-
-
-class Deferred:
-    """The ledger writes one request queued without waiting (see the module docstring)."""
-
-    def __init__(self) -> None:
-        self.jobs: list[_Job] = []
-        self._futures: list[asyncio.Future[None]] = []
-
-    def add(self, job: _Job) -> None:
-        """Track a job; it must not be queued yet (its wake-up is set here)."""
-        self.jobs.append(job)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        future: asyncio.Future[None] = loop.create_future()
-        self._futures.append(future)
-        job.notify = lambda: loop.call_soon_threadsafe(_resolve, future, job)
-
-    def wait(self) -> None:
-        """Block until every tracked job is committed; raise the first failure."""
-        for job in self.jobs:
-            job.done.wait()
-        for job in self.jobs:
-            if job.error is not None:
-                raise job.error
-
-    async def committed(self) -> None:
-        """Wait (without blocking the loop) until every tracked job is committed."""
-        if len(self._futures) != len(self.jobs):
-            await asyncio.to_thread(self.wait)
-            return
-        for future in self._futures:
-            await future
-
-
-def _resolve(future: asyncio.Future[None], job: _Job) -> None:
-    if future.done():  # the request was cancelled (the client went away)
-        return
-    if job.error is not None:
-        future.set_exception(job.error)
-    else:
-        future.set_result(None)
-
-
-_DEFERRED: ContextVar[Deferred | None] = ContextVar("rxadj_ledger_deferred", default=None)
-
-
-@contextmanager
-def deferring() -> Iterator[Deferred]:
-    """Queue this context's claim ledger writes without waiting; await them afterwards."""
-    deferred = Deferred()
-    token = _DEFERRED.set(deferred)
-    try:
-        yield deferred
-    finally:
-        _DEFERRED.reset(token)
 
 
 def settle() -> None:
-    """Make this context's own earlier writes durable before it reads (read your own writes).
-
-    Queued ones (``deferring``) are waited for; held ones (``writing_here``) are
-    committed now.
-    """
+    """Commit this context's own collected writes before it reads (read your own writes)."""
     held = _HELD.get()
     if held is not None:
         held.commit()
-    deferred = _DEFERRED.get()
-    if deferred is not None and deferred.jobs:
-        deferred.wait()
 
 
 class Held:
@@ -279,7 +206,7 @@ class GroupCommitWriter:
     def submit_rows(self, batch: BatchWrite, payload: Any) -> Sequence[Any]:
         """Queue ``payload`` for ``batch`` (module docstring) and wait until it is committed.
 
-        Inside ``deferring()`` the job is queued and tracked, and this returns at once.
+        Inside ``writing_here()`` the job is only collected, and this returns at once.
         """
         job = _Job(None, time.monotonic(), batch, payload)
         held = _HELD.get()
@@ -291,15 +218,7 @@ class GroupCommitWriter:
             held.writer = self
             held.jobs.append(job)
             return ()
-        deferred = _DEFERRED.get()
-        if deferred is None:
-            return self._wait(job)
-        if self._closed:
-            raise StoreUnavailable("the ledger writer is closed")
-        self._ensure_thread()
-        deferred.add(job)
-        self._queue.put(job)
-        return ()
+        return self._wait(job)
 
     def _wait(self, job: _Job) -> Sequence[Any]:
         if self._closed:
@@ -373,8 +292,6 @@ class GroupCommitWriter:
         confirmed = [item for job in live if job.error is None for item in job.result]
         for job in batch:
             job.done.set()
-            if job.notify is not None:
-                job.notify()
         if confirmed and self.on_committed is not None:
             self._confirmations.put(confirmed)
 

@@ -1,6 +1,5 @@
 """The group-commit writer on SQLite: one commit for many callers, failures kept apart."""
 
-import asyncio
 import threading
 
 import pytest
@@ -8,7 +7,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 
 from engine.store.base import StoreError, StoreUnavailable
 from engine.store.sql.database import connect, writer_lock_file
-from engine.store.sql.writer import GroupCommitWriter, deferring, settle, writing_here
+from engine.store.sql.writer import GroupCommitWriter, settle, writing_here
 
 META = MetaData()
 ROWS = Table("rows", META, Column("id", Integer, primary_key=True))
@@ -107,25 +106,6 @@ def test_row_jobs_of_a_batch_are_written_together_in_order_and_fail_alone(engine
     assert errors == [([200, 200], StoreError)]
     assert sorted(confirmed) == stored
     assert max(calls) > 1  # some batch wrote several callers' rows in one call
-
-
-def test_deferred_rows_are_queued_then_awaited_and_read_after_settling(engine):
-    writer = GroupCommitWriter(engine)
-
-    async def request(values):
-        with deferring() as pending:
-            for value in values:
-                assert writer.submit_rows(_rows, [value]) == ()
-            settle()  # what a ledger read in the same request does first
-            with engine.connect() as conn:
-                seen = sorted(conn.execute(select(ROWS.c.id)).scalars())
-        await pending.committed()
-        return seen
-
-    assert asyncio.run(request([1, 2])) == [1, 2]
-    with pytest.raises(StoreError):
-        asyncio.run(request([2]))  # a failed commit reaches the awaiting request
-    writer.close()
 
 
 def _stored(engine):
