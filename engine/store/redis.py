@@ -283,7 +283,7 @@ class RedisAccumulatorStore:
     def discard_item(self, item: int) -> None:
         """Forget ``item``'s queued applies."""
         batch: _Batch = self._served.batch
-        batch.queued.pop(item, None)
+        batch.drop(item)
 
     def end_batch(self) -> dict[int, list[ApplyResult]]:
         """Send what is still queued; every item's results, in the order it applied."""
@@ -301,8 +301,7 @@ class RedisAccumulatorStore:
         reply that is not a result (the script was flushed: NOSCRIPT) is run again
         alone through ``run_script``, which reloads it.
         """
-        queued = [(item, q) for item, items in batch.queued.items() for q in items]
-        batch.queued.clear()
+        queued = batch.take()
         if not queued:
             return
         sha = self._sha or self.load_script()
@@ -383,11 +382,30 @@ class _Batch:
     queued: dict[int, list[_Queued]] = field(default_factory=dict)
     results: dict[int, list[ApplyResult]] = field(default_factory=dict)
     fresh: set[FamilyKey] = field(default_factory=set)
+    families: dict[FamilyKey, int] = field(default_factory=dict)
+    """How many queued applies change each family."""
 
     def changes(self, key: FamilyKey) -> bool:
         """Whether a queued apply changes this family (reading it must send the queue)."""
-        return any(q.key == key for items in self.queued.values() for q in items)
+        return key in self.families
 
     def queue(self, queued: _Queued) -> None:
         """Hold an apply for the current item."""
         self.queued.setdefault(self.item, []).append(queued)
+        self.families[queued.key] = self.families.get(queued.key, 0) + 1
+
+    def drop(self, item: int) -> None:
+        """Forget an item's queued applies."""
+        for queued in self.queued.pop(item, ()):
+            left = self.families[queued.key] - 1
+            if left:
+                self.families[queued.key] = left
+            else:
+                del self.families[queued.key]
+
+    def take(self) -> list[tuple[int, _Queued]]:
+        """Every queued apply with its item, in queue order; the queue is empty after."""
+        taken = [(item, q) for item, items in self.queued.items() for q in items]
+        self.queued.clear()
+        self.families.clear()
+        return taken
