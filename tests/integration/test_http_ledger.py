@@ -7,7 +7,8 @@ next sequence, a claim applied to Redis before a "crash" (never ledgered) is
 replayed when the switch retries and is counted once, and a transmission whose
 second transaction repeats its first sees the first as paid. Claims of one family
 that arrive together are priced one after the other, through the app and through
-the batcher that gathers one turn of the event loop into a batch.
+the batcher that gathers them into a batch; a batch whose ledger or Redis is gone
+answers every claim with the error (the handler's reject 99), never as paid.
 """
 
 import asyncio
@@ -27,7 +28,9 @@ from engine.adjudication.processor import ClaimProcessor
 from engine.adjudication.request import transmission_from_claims
 from engine.claim import claim_key
 from engine.ncpdp import decode, encode
+from engine.store.base import StoreUnavailable
 from engine.store.memory import MemoryClaimLedger
+from engine.store.redis import from_url
 
 from conftest import make_claim
 
@@ -166,3 +169,46 @@ def test_the_batcher_adjudicates_what_arrives_in_one_turn_as_one_batch(
     assert sample("rxadj_claim_batch_transmissions_count") == 1
     assert sample("rxadj_claim_batch_transmissions_sum") == 3
     assert sample("rxadj_claims_alone_total") == 0
+
+
+def test_no_claim_of_a_batch_is_answered_when_its_records_cannot_be_committed(
+    catalog, redis_url, redis_prefix, tmp_path
+):
+    runtime = build_runtime(_settings(redis_url, redis_prefix, tmp_path), catalog=catalog)
+    batcher = ClaimBatcher(runtime, ClaimMetrics())
+    bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
+    runtime.sql.close()  # the ledger goes away after the claims are adjudicated
+
+    async def together() -> list[object]:
+        calls = (batcher.adjudicate(b, DAY) for b in bodies)
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    answers = asyncio.run(together())
+    assert [type(answer) for answer in answers] == [StoreUnavailable] * 3
+    runtime.close()
+
+
+def test_a_batch_that_cannot_reach_redis_answers_each_claim_with_an_error(
+    catalog, redis_url, redis_prefix, tmp_path
+):
+    runtime = build_runtime(_settings(redis_url, redis_prefix, tmp_path), catalog=catalog)
+    metrics = ClaimMetrics()
+    batcher = ClaimBatcher(runtime, metrics)
+    bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
+    working = runtime.accumulators.client
+    runtime.accumulators.client = from_url("redis://127.0.0.1:1/0")  # nothing listens there
+
+    async def together() -> list[object]:
+        calls = (batcher.adjudicate(b, DAY) for b in bodies)
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    try:
+        answers = asyncio.run(together())
+        assert [type(answer) for answer in answers] == [StoreUnavailable] * 3
+        # the batch failed as a whole, each was tried alone, and nothing was recorded
+        assert metrics.registry.get_sample_value("rxadj_claims_alone_total") == 3
+        assert [runtime.ledger.current(claim_key(c)) for c in _TOGETHER] == [None] * 3
+    finally:
+        runtime.accumulators.client.close()
+        runtime.accumulators.client = working
+        runtime.close()
