@@ -61,6 +61,24 @@ def test_a_change_made_elsewhere_is_seen_at_the_next_check(ledger):
     cached.close()
 
 
+def test_more_changes_than_a_check_reads_forget_everything_and_later_ones_still_count(ledger):
+    loader = SqlMemberDirectory(ledger.reader, ledger.engine)
+    cached = SqlMemberDirectory(ledger.reader, ledger.engine, ttl=3600, check_interval=0)
+    loader.merge([_family("K0")])
+    assert cached.family("K0") == _family("K0")
+    with ledger.engine.begin() as conn:  # behind the audit log's back
+        conn.execute(update(PERSONS).where(PERSONS.c.cardholder_id == "K0").values(gender="U"))
+    loader.merge([_family(f"K{n}") for n in range(1, 1002)])  # 1,001 audit rows
+    assert cached.family("K0").persons["001"].gender == "U"  # the whole cache was dropped
+    with ledger.engine.begin() as conn:
+        conn.execute(update(PERSONS).where(PERSONS.c.cardholder_id == "K0").values(gender="M"))
+    assert cached.family("K0").persons["001"].gender == "U"  # cached again, nothing new
+    loader.merge([_family("K0", end=dt.date(2026, 2, 28))])
+    assert cached.family("K0").persons["001"].gender == "F"  # the next change is seen
+    loader.close()
+    cached.close()
+
+
 def test_without_ttl_every_lookup_reads_and_raw_reads_match_sqlalchemy(ledger):
     directory = SqlMemberDirectory(ledger.reader, ledger.engine)
     directory.merge([_family("C1")])

@@ -95,10 +95,13 @@ _FAMILY_OF = _family_rows(lambda column: column == bindparam("card"))
 _LAST_AUDIT = select(func.max(_AUDIT.c.id))
 _AUDIT_SINCE = (
     select(_AUDIT.c.id, _AUDIT.c.action, _AUDIT.c.subject)
-    .where(_AUDIT.c.id > bindparam("seen"))
+    .where(_AUDIT.c.id > bindparam("seen"), _AUDIT.c.id <= bindparam("newest"))
     .order_by(_AUDIT.c.id)
     .limit(1001)
 )
+"""The audit rows between two ids: bounded on both sides, so that even without
+statistics (autovacuum off) the planner reads the primary key instead of the
+whole log; an open ``id > $1`` was planned as a sequential scan and a sort."""
 _MEMBER_ACTIONS = frozenset({"member.added", "member.changed"})
 
 
@@ -172,7 +175,7 @@ class SqlMemberDirectory:
         self._families_of = self.reads.prepare(
             for_each_key(_family_rows, self.reads.dialect.name), "keys"
         )
-        self._audit_since = self.reads.prepare(_AUDIT_SINCE, "seen")
+        self._audit_since = self.reads.prepare(_AUDIT_SINCE, "seen", "newest")
         self._last_audit = self.reads.prepare(_LAST_AUDIT)
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Family | None]] = {}
@@ -234,20 +237,27 @@ class SqlMemberDirectory:
         return _joined_family(cardholder_id, self.reads.all(self._family_of, card=cardholder_id))
 
     def _forget_changed(self) -> None:
-        """Read the audit rows since the last check; the first check only finds the end."""
+        """Read the audit rows written since the last check; the first check only finds the end.
+
+        The newest id comes first (the end of the primary key): with nothing new, as
+        on nearly every check, that is the only read.
+        """
+        last = self.reads.one(self._last_audit)
+        newest = int(last[0] or 0) if last else 0
         if self._seen is None:
-            last = self.reads.one(self._last_audit)
-            self._seen = int(last[0] or 0) if last else 0
+            self._seen = newest
             return
-        rows = self.reads.all(self._audit_since, seen=self._seen)
+        if newest <= self._seen:
+            return
+        rows = self.reads.all(self._audit_since, seen=self._seen, newest=newest)
         if len(rows) > 1000:
             self.forget()
-        else:
-            for _, action, subject in rows:
-                if action in _MEMBER_ACTIONS and subject:
-                    self.forget(subject)
-        if rows:
-            self._seen = int(rows[-1][0])
+            self._seen = newest
+            return
+        for _, action, subject in rows:
+            if action in _MEMBER_ACTIONS and subject:
+                self.forget(subject)
+        self._seen = newest
 
     @staticmethod
     def read(conn: Connection, cardholder_id: str) -> Family | None:
