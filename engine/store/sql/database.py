@@ -16,6 +16,7 @@ snapshot in both databases, so nothing is lost by dropping the explicit transact
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -192,8 +193,8 @@ def for_each_key(build: Callable[[Callable[[Any], Any]], Select[Any]], dialect: 
     cannot merge it into one join), so each key is an index lookup whatever the
     planner guesses of the tables: with no statistics (autovacuum off) it guessed
     a sequential scan of the whole ledger per batch. On SQLite the list is a JSON
-    array read by ``json_each``. Either way one
-    statement text serves any number of keys, so it is prepared once.
+    array read by ``json_each``. Either way one statement text serves any number of
+    keys, so it is prepared once; ``key_list`` gives the parameter.
     """
     if dialect == "postgresql":
         unnest = func.unnest(bindparam("keys", type_=ARRAY(String)))
@@ -202,6 +203,11 @@ def for_each_key(build: Callable[[Callable[[Any], Any]], Select[Any]], dialect: 
         return select(*each.c).select_from(keys.join(each, true()))
     listed = select(literal_column("value")).select_from(func.json_each(bindparam("keys")))
     return build(lambda column: column.in_(listed))
+
+
+def key_list(keys: Sequence[str], dialect: str) -> Any:
+    """The ``keys`` parameter of a ``for_each_key`` statement."""
+    return list(keys) if dialect == "postgresql" else json.dumps(list(keys))
 
 
 class Prepared:

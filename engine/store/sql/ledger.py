@@ -21,7 +21,6 @@ pooled connection (``engine.store.sql.database.RawReads``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -45,6 +44,7 @@ from engine.store.sql.database import (
     connect,
     database_errors,
     for_each_key,
+    key_list,
     migrate,
     writer_lock_file,
 )
@@ -280,7 +280,7 @@ class SqlLedger:
         if not wanted:
             return found
         settle()
-        parameter = wanted if self.reads.dialect.name == "postgresql" else json.dumps(wanted)
+        parameter = key_list(wanted, self.reads.dialect.name)
         paid: dict[str, tuple[int, int, Any]] = {}
         reversals: dict[str, list[tuple[int, int]]] = {}
         for key, entry_id, sequence, kind, decision in self.reads.all(

@@ -21,7 +21,6 @@ how long. A read that raced with a change is not cached.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,7 +31,7 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func
 from engine.cob.coverage import FamilyCob, family_cob_from_json, family_cob_to_json
 from engine.loading.members import merge_family
 from engine.plans.members import Coverage, Family, Person
-from engine.store.sql.database import RawReads, database_errors, for_each_key
+from engine.store.sql.database import RawReads, database_errors, for_each_key, key_list
 from engine.store.sql.models import AuditRow, CoverageRow, FamilyRow, PersonRow, utcnow
 from engine.store.sql.throttle import Throttle
 
@@ -221,7 +220,7 @@ class SqlMemberDirectory:
         if not wanted:
             return
         epoch = self._epoch
-        keys = wanted if self.reads.dialect.name == "postgresql" else json.dumps(wanted)
+        keys = key_list(wanted, self.reads.dialect.name)
         rows: dict[str, list[tuple[Any, ...]]] = {card: [] for card in wanted}
         for row in self.reads.all(self._families_of, keys=keys):
             rows[row[-1]].append(row)
