@@ -146,69 +146,54 @@ def test_claims_of_one_family_sent_together_over_http(catalog, redis_url, redis_
     assert _patient_pays(asyncio.run(send_together())) == [4880, 10060, 10060]
 
 
-def test_the_batcher_adjudicates_what_arrives_in_one_turn_as_one_batch(
-    catalog, redis_url, redis_prefix, tmp_path
-):
+@pytest.fixture
+def batching(catalog, redis_url, redis_prefix, tmp_path):
+    """A runtime on real Redis and SQLite, its batcher and the batcher's metrics."""
     runtime = build_runtime(_settings(redis_url, redis_prefix, tmp_path), catalog=catalog)
     metrics = ClaimMetrics()
-    batcher = ClaimBatcher(runtime, metrics)
+    yield runtime, metrics, ClaimBatcher(runtime, metrics)
+    runtime.close()
+
+
+def _together(batcher: ClaimBatcher) -> list[object]:
+    """``_TOGETHER`` handed to the batcher at once: each result, or the error it raised."""
     bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
 
-    async def together() -> list[bytes]:
-        results = await asyncio.gather(*(batcher.adjudicate(b, DAY) for b in bodies))
-        return [result.response for result in results]
+    async def send() -> list[object]:
+        calls = (batcher.adjudicate(body, DAY) for body in bodies)
+        return await asyncio.gather(*calls, return_exceptions=True)
 
-    try:
-        assert _patient_pays(asyncio.run(together())) == [4880, 10060, 10060]
-        # answered only once durable: the ledger has all three
-        for claim in _TOGETHER:
-            assert runtime.ledger.current(claim_key(claim)).sequence == 1
-    finally:
-        runtime.close()
+    return asyncio.run(send())
+
+
+def test_the_batcher_adjudicates_what_arrives_in_one_turn_as_one_batch(batching):
+    runtime, metrics, batcher = batching
+    results = _together(batcher)
+    assert _patient_pays([result.response for result in results]) == [4880, 10060, 10060]
+    # answered only once durable: the ledger has all three
+    for claim in _TOGETHER:
+        assert runtime.ledger.current(claim_key(claim)).sequence == 1
     sample = metrics.registry.get_sample_value
     assert sample("rxadj_claim_batch_transmissions_count") == 1
     assert sample("rxadj_claim_batch_transmissions_sum") == 3
     assert sample("rxadj_claims_alone_total") == 0
 
 
-def test_no_claim_of_a_batch_is_answered_when_its_records_cannot_be_committed(
-    catalog, redis_url, redis_prefix, tmp_path
-):
-    runtime = build_runtime(_settings(redis_url, redis_prefix, tmp_path), catalog=catalog)
-    batcher = ClaimBatcher(runtime, ClaimMetrics())
-    bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
+def test_no_claim_of_a_batch_is_answered_when_its_records_cannot_be_committed(batching):
+    runtime, _, batcher = batching
     runtime.sql.close()  # the ledger goes away after the claims are adjudicated
-
-    async def together() -> list[object]:
-        calls = (batcher.adjudicate(b, DAY) for b in bodies)
-        return await asyncio.gather(*calls, return_exceptions=True)
-
-    answers = asyncio.run(together())
-    assert [type(answer) for answer in answers] == [StoreUnavailable] * 3
-    runtime.close()
+    assert [type(answer) for answer in _together(batcher)] == [StoreUnavailable] * 3
 
 
-def test_a_batch_that_cannot_reach_redis_answers_each_claim_with_an_error(
-    catalog, redis_url, redis_prefix, tmp_path
-):
-    runtime = build_runtime(_settings(redis_url, redis_prefix, tmp_path), catalog=catalog)
-    metrics = ClaimMetrics()
-    batcher = ClaimBatcher(runtime, metrics)
-    bodies = [encode(transmission_from_claims([c])) for c in _TOGETHER]
+def test_a_batch_that_cannot_reach_redis_answers_each_claim_with_an_error(batching):
+    runtime, metrics, batcher = batching
     working = runtime.accumulators.client
     runtime.accumulators.client = from_url("redis://127.0.0.1:1/0")  # nothing listens there
-
-    async def together() -> list[object]:
-        calls = (batcher.adjudicate(b, DAY) for b in bodies)
-        return await asyncio.gather(*calls, return_exceptions=True)
-
     try:
-        answers = asyncio.run(together())
-        assert [type(answer) for answer in answers] == [StoreUnavailable] * 3
-        # the batch failed as a whole, each was tried alone, and nothing was recorded
-        assert metrics.registry.get_sample_value("rxadj_claims_alone_total") == 3
-        assert [runtime.ledger.current(claim_key(c)) for c in _TOGETHER] == [None] * 3
+        assert [type(answer) for answer in _together(batcher)] == [StoreUnavailable] * 3
     finally:
         runtime.accumulators.client.close()
         runtime.accumulators.client = working
-        runtime.close()
+    # the batch failed as a whole, each was tried alone, and nothing was recorded
+    assert metrics.registry.get_sample_value("rxadj_claims_alone_total") == 3
+    assert [runtime.ledger.current(claim_key(c)) for c in _TOGETHER] == [None] * 3
