@@ -125,7 +125,9 @@ def _family(processor: ClaimProcessor, claim: ClaimRequest) -> FamilyKey | None:
 
 
 def _read_ahead(
-    processor: ClaimProcessor, claims: list[list[ClaimRequest]]
+    processor: ClaimProcessor,
+    accumulators: BatchingAccumulators,
+    claims: list[list[ClaimRequest]],
 ) -> tuple[dict[str, ClaimRecord | None], list[int]]:
     """Read the batch's duplicate checks, members and accumulators.
 
@@ -157,8 +159,6 @@ def _read_ahead(
         rounds.append(max((seen.get(f, 0) for f in families), default=0))
         for family in families:
             seen[family] = seen.get(family, 0) + 1
-    accumulators = processor.accumulators
-    assert isinstance(accumulators, BatchingAccumulators)
     accumulators.prefetch(list(seen))  # in the batch: these reads count as fresh
     return currents, sorted(range(len(claims)), key=lambda i: (rounds[i], i))
 
@@ -179,7 +179,7 @@ def adjudicate_batch(
     try:
         decoded = [decode(data) for data, _ in requests]
         claims = [_claims(d) for d in decoded]
-        currents, order = _read_ahead(processor, claims)
+        currents, order = _read_ahead(processor, accumulators, claims)
         ledger = _HeldLedger(processor.ledger, currents)
         batched = ClaimProcessor(
             processor.catalog,

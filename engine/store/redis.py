@@ -217,7 +217,7 @@ class RedisAccumulatorStore:
             and served[1].snapshot.version == expected_version
         ):
             fills_version = str(served[1].fills_version)
-        args = self._apply_args(key, txn, expected_version, fills_version, journal=True)
+        args = self._apply_args(key, txn, expected_version, fills_version)
         if batch is not None:
             batch.queue(_Queued(key, txn, expected_version, args))
             return ApplyResult(ApplyStatus.APPLIED, -1, dict(txn.deltas))
@@ -329,29 +329,14 @@ class RedisAccumulatorStore:
             result = self._applied(q.key, q.txn, q.expected_version, list(reply))
             batch.results.setdefault(item, []).append(result)
 
-    def apply_raw(
-        self,
-        key: FamilyKey,
-        txn: AccumulatorTxn,
-        expected_version: int | None,
-        fills_version: str = "",
-        *,
-        journal: bool,
-    ) -> list[Any]:
-        """Run the script's apply; ``journal=False`` for replays of ledgered transactions."""
-        args = self._apply_args(key, txn, expected_version, fills_version, journal=journal)
-        return self.run_script(self.layout.family_keys(key), args)
-
     def _apply_args(
         self,
         key: FamilyKey,
         txn: AccumulatorTxn,
         expected_version: int | None,
         fills_version: str,
-        *,
-        journal: bool,
     ) -> tuple[str, ...]:
-        member = self.layout.journal_member(key, txn.id) if journal else ""
+        """The script's arguments for an apply, journaled until the ledger confirms it."""
         return (
             "apply",
             txn.id,
@@ -360,7 +345,7 @@ class RedisAccumulatorStore:
             encode_deltas(txn.deltas),
             txn.reverses or "",
             "" if txn.fill is None else encode_fill(txn.fill, txn.id),
-            member,
+            self.layout.journal_member(key, txn.id),
         )
 
 
