@@ -141,7 +141,9 @@ def _read_ahead(
     flat = [claim for item in claims for claim in item]
     keys = [key for c in flat if c.transaction_code in _KEYED and (key := claim_key(c))]
     currents = ledger.currents(keys)
-    cards = [c.cardholder_id.strip() for c in flat if c.transaction_code in _MEMBER]
+    cards = [
+        c.cardholder_id.strip() for c in flat if c.transaction_code in _MEMBER and c.cardholder_id
+    ]
     prefetch = getattr(processor.members, "prefetch", None)
     if prefetch is not None:
         prefetch(cards)

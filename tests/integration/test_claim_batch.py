@@ -170,3 +170,16 @@ def test_a_family_another_worker_changes_meanwhile_is_adjudicated_again_alone(ru
     # alone, it sees the other claim: $250 - $130 = $120 left for the family
     assert alone.decisions[0].figures.patient_pay == 12000
     other_store.client.close()
+
+
+def test_a_claim_without_a_cardholder_id_is_rejected_within_its_batch(runtime):
+    processor = runtime.processor
+    nameless = make_claim(FAMILY, "001", BRAND_A, 10, day=DAY, cardholder_id=None)
+    other = make_claim(FAMILY, "002", BRAND_A, 11, day=DAY)
+    outcomes = adjudicate_batch([(_bytes(nameless), DAY), (_bytes(other), DAY)], processor)
+    assert all(outcome.result is not None for outcome in outcomes)
+    decision = outcomes[0].result.decisions[0]
+    # the standard edits' required fields: a bill without 302-C2 is "07" (M/I Cardholder ID)
+    assert (decision.status, [r.code.code for r in decision.rejects]) == ("R", ["07"])
+    # $242.00: $40 deductible, 30% of $202 = $60.60
+    assert _figures(outcomes[1]) == ("P", 10060, 14140)
