@@ -10,6 +10,7 @@ callers must not be acknowledged, and nothing may be written twice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import socket
 import threading
 import time
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -43,6 +45,7 @@ ROWS = Table(
     Column("label", String(20), unique=True),
     Column("detail", JSON),
     Column("at", DateTime(timezone=True)),
+    Column("raw", LargeBinary),
 )
 
 
@@ -212,6 +215,58 @@ def test_bulk_insert_returns_ids_in_order_and_keeps_json_exactly(table_url):
     ]
     assert rows[0][4] == at
     assert [(r[1], r[2]) for r in rows[3:]] == [(40, "d")]
+
+
+def test_bulk_insert_keeps_bytes_strings_and_nulls_exactly(table_url):
+    engine = connect(table_url)
+    raw = bytes(range(256))  # every byte value, NUL and non-ASCII included
+    text = 'O\'Brien "quoted" \\ back\\slash, tab\there, accents éü, emoji 💊'
+    with engine.begin() as conn:
+        BulkInsert(ROWS).run(
+            conn,
+            [
+                {"value": 1, "label": "raw", "raw": raw, "detail": {"text": text}},
+                {"value": 2, "label": text[:20], "raw": b"", "detail": None},
+                {"value": 3, "label": None, "raw": None, "detail": [1, None, "x"]},
+            ],
+        )
+    engine.dispose()
+    with psycopg.connect(table_url) as conn:
+        rows = conn.execute(
+            "SELECT value, label, raw, detail IS NULL, detail::text FROM rows ORDER BY value"
+        ).fetchall()
+    assert rows == [
+        (1, "raw", raw, False, '{"text":' + _json_string(text) + "}"),
+        (2, text[:20], b"", True, None),  # a None JSON value is SQL NULL, not JSON null
+        (3, None, None, False, '[1,null,"x"]'),
+    ]
+
+
+def _json_string(text: str) -> str:
+    """``text`` as a JSON string, escaped as the json module escapes it, non-ASCII kept."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def test_bulk_insert_returns_each_rows_key_among_many_and_concurrent_writers(table_url):
+    """Ids come back in parameter order even when another transaction draws keys meanwhile."""
+    engine = connect(table_url)
+    bulk = BulkInsert(ROWS, returning="id")
+    values = list(range(500, 0, -1))  # descending: a sort by value would show
+    with psycopg.connect(table_url, autocommit=True) as other, engine.begin() as conn:
+        other.execute("INSERT INTO rows (value) VALUES (-1)")
+        first = bulk.run(conn, [{"value": v} for v in values[:250]])
+        other.execute("INSERT INTO rows (value) VALUES (-2)")
+        second = bulk.run(conn, [{"value": v} for v in values[250:]])
+    engine.dispose()
+    with psycopg.connect(table_url) as conn:
+        by_id = dict(conn.execute("SELECT id, value FROM rows").fetchall())
+    assert [by_id[i] for i in first + second] == values
+    assert sorted(v for v in by_id.values() if v < 0) == [-2, -1]
+
+
+def test_bulk_insert_refuses_returning_keys_of_rows_it_may_skip():
+    with pytest.raises(ValueError, match="returns no key"):
+        BulkInsert(ROWS, returning="id", ignore_conflict_on="label")
 
 
 def test_a_failed_row_batch_on_postgres_fails_only_its_caller(table_url):
