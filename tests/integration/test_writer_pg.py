@@ -236,15 +236,10 @@ def test_bulk_insert_keeps_bytes_strings_and_nulls_exactly(table_url):
             "SELECT value, label, raw, detail IS NULL, detail::text FROM rows ORDER BY value"
         ).fetchall()
     assert rows == [
-        (1, "raw", raw, False, '{"text":' + _json_string(text) + "}"),
+        (1, "raw", raw, False, '{"text":' + json.dumps(text, ensure_ascii=False) + "}"),
         (2, text[:20], b"", True, None),  # a None JSON value is SQL NULL, not JSON null
         (3, None, None, False, '[1,null,"x"]'),
     ]
-
-
-def _json_string(text: str) -> str:
-    """``text`` as a JSON string, escaped as the json module escapes it, non-ASCII kept."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def test_bulk_insert_returns_each_rows_key_among_many_and_concurrent_writers(table_url):

@@ -50,7 +50,8 @@ class BulkInsert:
     ) -> None:
         if returning is not None and ignore_conflict_on is not None:
             raise ValueError("a conflict-ignoring insert returns no key for the rows it skips")
-        self.columns = [column.name for column in table.columns if not column.primary_key]
+        self._written = [column for column in table.columns if not column.primary_key]
+        self.columns = [column.name for column in self._written]
         self._table = table
         self._returning = returning
         self._conflict = ignore_conflict_on
@@ -62,8 +63,7 @@ class BulkInsert:
             names = [quote(name) for name in self.columns]
             fields: list[str] = []
             values: list[str] = []
-            columns = [self._table.columns[name] for name in self.columns]
-            for column, name in zip(columns, names, strict=True):
+            for column, name in zip(self._written, names, strict=True):
                 if isinstance(column.type, LargeBinary):
                     fields.append(f"{name} text")
                     values.append(f"decode(r.{name}, 'base64')")
@@ -101,7 +101,7 @@ class BulkInsert:
                 cursor.execute(sql, (document,))
                 if self._returning is None:
                     return []
-                values = sorted(row[0] for row in cursor.fetchall())
+                return sorted(row[0] for row in cursor.fetchall())
         except psycopg.Error as exc:
             # what SQLAlchemy does with a driver error: its own exception class
             # (IntegrityError...), and a dead connection invalidated, not pooled again
@@ -110,6 +110,3 @@ class BulkInsert:
             raise DBAPIError.instance(
                 sql, None, exc, psycopg.Error, connection_invalidated=raw.broken
             ) from exc
-        if len(values) != len(rows):  # no conflict clause with returning: a key per row
-            raise RuntimeError(f"{len(rows)} rows inserted but {len(values)} keys returned")
-        return values
